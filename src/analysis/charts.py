@@ -1,0 +1,149 @@
+"""Charts for the crime and ASB sections, titled and labelled to read without the code.
+
+Each function takes numbers from ``figures.json`` (never recomputes them) and returns a
+matplotlib Figure; notebooks display it. The ward map draws GeoJSON polygons directly
+with matplotlib so the project needs no GIS stack.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import Normalize
+from matplotlib.patches import Polygon
+
+from analysis.periods import month_label
+
+PALETTE = {"crime": "#1d70b8", "asb": "#d4351c"}  # GOV.UK blue and red
+sns.set_theme(style="whitegrid", context="notebook")
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    fmt = plt.FuncFormatter(lambda v, _: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def trend_chart(fig_measure: dict, measure: str, area_name: str):
+    """Totals for every period in the data; incomplete periods hatched and labelled."""
+    trend = fig_measure["trend"]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    labels = [t["label"] + ("" if t["complete"] else f"\n({t['months_present']} months)") for t in trend]
+    counts = [t["count"] for t in trend]
+    bars = ax.bar(labels, counts, color=PALETTE[measure])
+    for bar, t in zip(bars, trend, strict=True):
+        if not t["complete"]:
+            bar.set_hatch("//")
+            bar.set_facecolor("#b1b4b6")
+        ax.annotate(f"{t['count']:,}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    ha="center", va="bottom", fontsize=9)
+    ax.set_title(f"{fig_measure['label'].capitalize()} in {area_name}, by period")
+    ax.set_ylabel("Count")
+    ax.set_xlabel("Period (grey hatched = incomplete data)")
+    _thousands(ax)
+    fig.tight_layout()
+    return fig
+
+
+def seasonality_chart(fig_measure: dict, measure: str, area_name: str, period_label: str):
+    monthly = fig_measure["monthly"]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    x = [month_label(m["month"], short=True) for m in monthly]
+    y = [m["count"] for m in monthly]
+    ax.plot(x, y, marker="o", color=PALETTE[measure])
+    if y:
+        ax.axhline(np.mean(y), color="#505a5f", linestyle="--", linewidth=1, label=f"Monthly average ({np.mean(y):,.0f})")
+        ax.legend(loc="lower right")
+    ax.set_ylim(0, max(y) * 1.15 if y and max(y) else 1)
+    ax.set_title(f"{fig_measure['label'].capitalize()} per month, {period_label}")
+    ax.set_ylabel("Count")
+    ax.set_xlabel("Month")
+    ax.tick_params(axis="x", rotation=45)
+    _thousands(ax)
+    fig.tight_layout()
+    return fig
+
+
+def type_chart(by_type: list[dict], period_label: str):
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    groups = [d["group"] for d in by_type]
+    shares = [d["share"] for d in by_type]
+    sns.barplot(x=shares, y=groups, ax=ax, color=PALETTE["crime"], orient="h")
+    for i, d in enumerate(by_type):
+        ax.annotate(f"{d['share']:.1f}% ({d['count']:,})", (d["share"], i), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=9)
+    ax.set_xlim(0, max(shares + [1]) * 1.3)
+    ax.set_title(f"Recorded crime by type, {period_label} (% of all crime)")
+    ax.set_xlabel("Share of recorded crime (%)")
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def _rings(geometry: dict) -> list[np.ndarray]:
+    if not geometry:
+        return []
+    if geometry["type"] == "Polygon":
+        return [np.asarray(geometry["coordinates"][0])]
+    if geometry["type"] == "MultiPolygon":
+        return [np.asarray(poly[0]) for poly in geometry["coordinates"]]
+    return []
+
+
+def ward_map(boundaries: dict, by_ward: list[dict], measure: str, title: str):
+    """Choropleth of counts by ward; wards without data drawn in light grey and listed."""
+    counts = {w["ward_code"]: w["count"] for w in by_ward}
+    fig, ax = plt.subplots(figsize=(7, 6))
+    patches, values = [], []
+    grey = []
+    for feat in boundaries["features"]:
+        for ring in _rings(feat["geometry"]):
+            poly = Polygon(ring[:, :2], closed=True)
+            if feat["code"] in counts:
+                patches.append(poly)
+                values.append(counts[feat["code"]])
+            else:
+                grey.append(poly)
+    cmap = "Blues" if measure == "crime" else "Reds"
+    norm = Normalize(vmin=0, vmax=max(values) if values else 1)
+    coll = PatchCollection(patches, cmap=cmap, norm=norm, edgecolor="white", linewidth=0.6)
+    coll.set_array(np.asarray(values, dtype=float))
+    ax.add_collection(coll)
+    if grey:
+        ax.add_collection(PatchCollection(grey, facecolor="#dddddd", edgecolor="white", linewidth=0.6))
+    ax.autoscale_view()
+    ax.set_aspect(1 / np.cos(np.deg2rad(np.mean(ax.get_ylim()))))
+    ax.set_axis_off()
+    cbar = fig.colorbar(coll, ax=ax, shrink=0.7)
+    cbar.set_label("Count in period")
+    cbar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    top = sorted(by_ward, key=lambda w: -w["count"])[:5]
+    centroids = {f["code"]: np.vstack(_rings(f["geometry"])).mean(axis=0) for f in boundaries["features"] if _rings(f["geometry"])}
+    for rank, w in enumerate(top, start=1):
+        if w["ward_code"] in centroids:
+            x, y = centroids[w["ward_code"]]
+            ax.annotate(str(rank), (x, y), ha="center", va="center", fontsize=10, weight="bold",
+                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.5})
+    ax.set_title(title + "\n(numbers mark the five highest wards)")
+    fig.tight_layout()
+    return fig
+
+
+def peer_chart(peers: dict, measure: str, period_label: str):
+    rows = peers["authorities"]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.2))
+    names = [r["lad_name"] for r in rows]
+    rates = [r["rate_per_1000"] for r in rows]
+    colours = [PALETTE[measure] if r["is_area"] else "#b1b4b6" for r in rows]
+    ax.barh(names, rates, color=colours)
+    ax.invert_yaxis()
+    for i, r in enumerate(rows):
+        ax.annotate(f"{r['rate_per_1000']:.1f}", (r["rate_per_1000"], i), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=9)
+    what = "Crimes" if measure == "crime" else "ASB incidents"
+    ax.set_title(f"{what} per 1,000 residents by local authority in the force area, {period_label}")
+    ax.set_xlabel("Rate per 1,000 residents")
+    ax.set_xlim(0, max(rates + [1]) * 1.15)
+    fig.tight_layout()
+    return fig

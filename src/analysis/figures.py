@@ -1,0 +1,251 @@
+"""Every headline number of a period, computed once and written to ``figures.json``.
+
+The notebooks and the HTML read these numbers; nothing a reviewer reads is typed by hand.
+The keys are documented in ``docs/figures.md``; tests compare them with hand counts.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.change import percent_change, poisson_change_test, rate_per_1000
+from analysis.config import AreaConfig
+from analysis.crime_types import KNOWN_GROUPS
+from analysis.periods import Period, assign_periods, month_from_index, month_index, month_label
+from analysis.population import PopulationEstimate, population_for
+
+MEASURES = ("crime", "asb")
+MEASURE_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour incidents"}
+
+
+def _round(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def comparison_status(months_present: set[str], period: Period) -> dict:
+    """Whether a period's data is complete, partial or absent, with a sentence saying so."""
+    present = [m for m in period.months if m in months_present]
+    missing = [m for m in period.months if m not in months_present]
+    if not present:
+        status = "absent"
+        note = f"No police.uk data for {period.label} is available, so no comparison can be made."
+    elif missing:
+        status = "incomplete"
+        note = (
+            f"Data for {period.label} covers only {len(present)} of {period.length} months "
+            f"(missing {', '.join(month_label(m, short=True) for m in missing)}), so no comparison is made."
+        )
+    else:
+        status = "complete"
+        note = ""
+    return {"status": status, "months_present": len(present), "months_missing": missing, "note": note}
+
+
+def monthly_counts(rows: pd.DataFrame, months: list[str]) -> list[dict]:
+    counts = rows.groupby("month").size().reindex(months, fill_value=0)
+    return [{"month": m, "count": int(c)} for m, c in counts.items()]
+
+
+def trend(area: pd.DataFrame, measure: str, period: Period) -> list[dict]:
+    """Counts for every period of the same kind and phase that the data touches."""
+    rows = area.loc[area["measure"] == measure, ["month"]]
+    all_months = sorted(area["month"].unique())
+    if not all_months:
+        return []
+    starts = assign_periods(pd.Series(all_months), period)
+    present = pd.Series(all_months).groupby(starts.to_numpy()).size()
+    counts = rows.groupby(assign_periods(rows["month"], period).to_numpy()).size()
+    out = []
+    for start in sorted(present.index):
+        p = Period(period.kind, start, month_from_index(month_index(start) + period.length - 1))
+        out.append(
+            {
+                "start": p.start,
+                "end": p.end,
+                "label": p.short_label,
+                "count": int(counts.get(start, 0)),
+                "months_present": int(present[start]),
+                "complete": bool(present[start] == period.length),
+            }
+        )
+    return out
+
+
+def ward_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Count and share (% of the area total, including rows with no ward) per ward."""
+    total = len(rows)
+    known = rows.dropna(subset=["ward_code"])
+    counts = (
+        known.groupby(["ward_code", "ward_name"]).size().rename("count").reset_index()
+        .sort_values(["count", "ward_name"], ascending=[False, True], kind="stable")
+    )
+    counts["share"] = counts["count"] / total * 100 if total else 0.0
+    return counts.reset_index(drop=True)
+
+
+def type_breakdown(rows: pd.DataFrame) -> list[dict]:
+    total = len(rows)
+    counts = rows.groupby("crime_group").size()
+    out = [
+        {"group": g, "count": int(counts.get(g, 0)), "share": _round(counts.get(g, 0) / total * 100 if total else 0.0)}
+        for g in KNOWN_GROUPS
+        if g != "Anti-social behaviour"
+    ]
+    return sorted(out, key=lambda d: (-d["count"], d["group"]))
+
+
+def peer_comparison(
+    lad_counts: pd.DataFrame, mye: pd.DataFrame, config: AreaConfig, period: Period, measure: str,
+    pop_year: int,
+) -> dict:
+    """The area's rate and rank among the local authorities in the same force files.
+
+    police.uk files carry a few rows snapped into neighbouring forces' areas; an authority
+    counts as a peer only if it holds at least ``peer_min_share`` of the force's rows.
+    """
+    min_share = float(config.thresholds.get("peer_min_share", 0.01))
+    sub = lad_counts[lad_counts["month"].isin(period.months) & (lad_counts["measure"] == measure)]
+    per_lad = sub.groupby(["lad_code", "lad_name"])["count"].sum().reset_index()
+    if per_lad.empty:
+        return {"available": False, "note": "No force data for this period."}
+    per_lad = per_lad[per_lad["count"] >= per_lad["count"].sum() * min_share]
+    pops = mye[mye["year"] <= pop_year].sort_values("year").groupby("code").last()
+    per_lad["population"] = per_lad["lad_code"].map(pops["population"])
+    no_pop = per_lad[per_lad["population"].isna()]["lad_name"].tolist()
+    per_lad = per_lad.dropna(subset=["population"]).copy()
+    area_codes = set(config.local_authority_codes)
+    # A CSP of several authorities is one peer: sum its parts.
+    per_lad["is_area"] = per_lad["lad_code"].isin(area_codes)
+    area_part = per_lad[per_lad["is_area"]]
+    others = per_lad[~per_lad["is_area"]]
+    rows = [
+        {"lad_code": r.lad_code, "lad_name": r.lad_name, "count": int(r.count), "population": int(r.population),
+         "rate_per_1000": rate_per_1000(r.count, r.population), "is_area": False}
+        for r in others.itertuples()
+    ]
+    if not area_part.empty:
+        rows.append(
+            {"lad_code": ",".join(area_part["lad_code"]), "lad_name": config.name,
+             "count": int(area_part["count"].sum()), "population": int(area_part["population"].sum()),
+             "rate_per_1000": rate_per_1000(area_part["count"].sum(), area_part["population"].sum()),
+             "is_area": True}
+        )
+    rows.sort(key=lambda r: (-r["rate_per_1000"], r["lad_name"]))
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+        r["rate_per_1000"] = _round(r["rate_per_1000"], 1)
+    area_row = next((r for r in rows if r["is_area"]), None)
+    return {
+        "available": area_row is not None,
+        "rank": area_row["rank"] if area_row else None,
+        "of": len(rows),
+        "rate_per_1000": area_row["rate_per_1000"] if area_row else None,
+        "authorities": rows,
+        "excluded_no_population": no_pop,
+        "rule": f"authorities with at least {min_share:.0%} of the force's rows; rank 1 = highest rate",
+    }
+
+
+def measure_figures(
+    ptable: pd.DataFrame, area: pd.DataFrame, measure: str, period: Period, population: PopulationEstimate,
+    previous_status: dict, level: float, top_n: int,
+) -> dict:
+    rows = ptable[ptable["measure"] == measure]
+    current = rows[rows["in_period"]]
+    previous = rows[~rows["in_period"]]
+    total = len(current)
+    out: dict = {
+        "label": MEASURE_LABELS[measure],
+        "total": total,
+        "rate_per_1000": _round(rate_per_1000(total, population.value), 1),
+        "previous_total": None,
+        "change": None,
+        "change_pct": None,
+        "previous_rate_per_1000": None,
+        "significance": None,
+        "comparison": previous_status,
+    }
+    if previous_status["status"] == "complete":
+        prev_total = len(previous)
+        test = poisson_change_test(total, prev_total, level=level)
+        out.update(
+            previous_total=prev_total,
+            change=total - prev_total,
+            change_pct=_round(percent_change(total, prev_total), 1),
+            previous_rate_per_1000=_round(rate_per_1000(prev_total, population.value), 1),
+            significance=test.to_dict(),
+        )
+    wards = ward_counts(current)
+    out["top_wards"] = [
+        {"ward": r.ward_name, "ward_code": r.ward_code, "count": int(r.count), "share": _round(r.share)}
+        for r in wards.head(top_n).itertuples()
+    ]
+    out["top_wards_share"] = _round(wards.head(top_n)["share"].sum()) if len(wards) else None
+    out["by_ward"] = [
+        {"ward": r.ward_name, "ward_code": r.ward_code, "count": int(r.count), "share": _round(r.share)}
+        for r in wards.itertuples()
+    ]
+    out["rows_without_ward"] = int(current["ward_code"].isna().sum())
+    out["monthly"] = monthly_counts(current, period.months)
+    out["trend"] = trend(area, measure, period)
+    if measure == "crime":
+        out["by_type"] = type_breakdown(current)
+    return out
+
+
+def build_figures(
+    *, config: AreaConfig, period: Period, ptable: pd.DataFrame, area: pd.DataFrame,
+    lad_counts: pd.DataFrame, mye: pd.DataFrame, ingest_report: list[dict], validation: list[dict],
+) -> dict:
+    months_in_data = set(area["month"].unique()) | {r["month"] for r in ingest_report}
+    present = [m for m in period.months if m in months_in_data]
+    missing = [m for m in period.months if m not in months_in_data]
+    population = population_for(mye, config.local_authority_codes, period.year, config.population.name)
+    previous_status = comparison_status(months_in_data, period.previous())
+    level = float(config.thresholds["significance_level"])
+    top_n = int(config.thresholds["top_wards"])
+    ward_set = config.ward_set_for(period)
+
+    files = [r for r in ingest_report if r["month"] in set(period.months)]
+    excluded = {
+        k: sum(r[k] for r in files) for k in ("rows", "blank_lsoa", "lsoa_not_in_lookup", "outside_area", "kept")
+    }
+    figures = {
+        "schema": "csp-assessment/figures/1",
+        "area": {
+            "code": config.area,
+            "name": config.name,
+            "local_authority_codes": list(config.local_authority_codes),
+            "forces": list(config.forces),
+            "synthetic": config.synthetic,
+        },
+        "period": {**period.to_dict(), "previous": period.previous().to_dict()},
+        "months_present": len(present),
+        "months_expected": period.length,
+        "months_missing": missing,
+        "population": {
+            "value": population.value,
+            "year": population.year,
+            "requested_year": population.requested_year,
+            "source": population.source,
+            "note": (
+                f"ONS mid-{population.year} estimate"
+                + (
+                    f" (the latest available; mid-{population.requested_year} is not in the population file)"
+                    if population.is_latest_earlier
+                    else ""
+                )
+            ),
+        },
+        "wards": {"set": ward_set.name, "count": int(ptable["ward_code"].nunique())},
+        "rows": excluded,
+        "validation": {
+            "critical_failures": sum(1 for v in validation if v["severity"] == "critical" and not v["success"]),
+            "warnings": sum(1 for v in validation if v["severity"] == "warning" and not v["success"]),
+            "checks": len(validation),
+        },
+    }
+    for measure in MEASURES:
+        figures[measure] = measure_figures(ptable, area, measure, period, population, previous_status, level, top_n)
+        figures[measure]["peers"] = peer_comparison(lad_counts, mye, config, period, measure, population.year)
+    return figures

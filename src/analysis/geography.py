@@ -1,0 +1,118 @@
+"""ONS geography lookups: LSOA -> ward -> local authority, in either LSOA vintage.
+
+police.uk labels each row with the LSOA of its snapped location: 2011 codes in older
+files, 2021 codes in newer ones. Area membership must come from the ONS lookup of the
+matching vintage and never from the "LSOA name" prefix (names change and are not unique
+across boundary reviews). Column names differ between ONS releases (``LAD19CD``,
+``LTLA22CD``, ``WD23CD`` ...), so columns are found by pattern.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+LSOA_CODE_RE = r"^[EW]01\d{6}$"
+
+
+class LookupError_(ValueError):
+    """A lookup file does not have the columns we need."""
+
+
+_PATTERNS = {
+    "lsoa_code": r"^LSOA\d{2}CD$",
+    "lsoa_name": r"^LSOA\d{2}NM$",
+    "ward_code": r"^WD\d{2}CD$",
+    "ward_name": r"^WD\d{2}NM$",
+    "lad_code": r"^(LAD|LTLA)\d{2}CD$",
+    "lad_name": r"^(LAD|LTLA)\d{2}NM$",
+}
+
+
+def _find_columns(header: list[str], path: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, pattern in _PATTERNS.items():
+        matches = [h for h in header if re.match(pattern, h.strip(), flags=re.IGNORECASE)]
+        if matches:
+            found[key] = matches[0]
+    for key in ("lsoa_code", "lad_code"):
+        if key not in found:
+            raise LookupError_(
+                f"{path.name}: no {key.replace('_', ' ')} column "
+                f"(expected a header like {'LSOA21CD' if key == 'lsoa_code' else 'LAD23CD'}); "
+                f"header is: {', '.join(header)}"
+            )
+    return found
+
+
+@lru_cache(maxsize=16)
+def read_lsoa_lookup(path: Path) -> pd.DataFrame:
+    """Read an ONS LSOA best-fit lookup into columns lsoa_code, [lsoa_name], [ward_code,
+    ward_name], lad_code, lad_name, one row per LSOA. Cached: lookups are read per period."""
+    path = Path(path)
+    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.tolist()
+    cols = _find_columns(header, path)
+    df = pd.read_csv(path, usecols=list(cols.values()), dtype=str, encoding="utf-8-sig")
+    df = df.rename(columns={v: k for k, v in cols.items()})
+    for col in df.columns:
+        df[col] = df[col].str.strip()
+    dupes = df["lsoa_code"].duplicated()
+    if dupes.any():
+        first = df.loc[dupes, "lsoa_code"].iloc[0]
+        raise LookupError_(
+            f"{path.name}: LSOA {first} appears on more than one row (row {int(np.flatnonzero(dupes)[0]) + 2}); "
+            "a best-fit lookup must give one ward per LSOA"
+        )
+    return df.reset_index(drop=True)
+
+
+def lsoa_codes_of(lookup: pd.DataFrame, lad_codes: tuple[str, ...]) -> set[str]:
+    return set(lookup.loc[lookup["lad_code"].isin(lad_codes), "lsoa_code"])
+
+
+def detect_vintage(codes: pd.Index | np.ndarray, lookups: dict[int, pd.DataFrame]) -> int:
+    """Which LSOA vintage a file's codes belong to: the lookup that knows most of them.
+
+    Most LSOAs kept their code in 2021, so only the codes created or retired in 2021 tell
+    the vintages apart; on a tie the newer vintage wins (identical answers either way).
+    """
+    codes = pd.Index(codes).dropna()
+    best, best_hits = max(lookups), -1
+    for vintage in sorted(lookups):
+        hits = int(codes.isin(lookups[vintage]["lsoa_code"]).sum())
+        if hits >= best_hits:
+            best, best_hits = vintage, hits
+    return best
+
+
+def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataFrame:
+    """LSOA -> ward for the area, for every LSOA vintage the ward set provides.
+
+    Returns columns lsoa_vintage, lsoa_code, ward_code, ward_name.
+    """
+    parts = []
+    for vintage, path in sorted(lookups.items()):
+        lk = read_lsoa_lookup(Path(path))
+        if "ward_code" not in lk:
+            raise LookupError_(f"{Path(path).name}: no ward column (expected e.g. WD23CD, WD23NM)")
+        sub = lk.loc[lk["lad_code"].isin(lad_codes), ["lsoa_code", "ward_code", "ward_name"]].copy()
+        sub.insert(0, "lsoa_vintage", vintage)
+        parts.append(sub)
+    return pd.concat(parts, ignore_index=True)
+
+
+def read_boundaries(path: Path) -> dict:
+    """Ward polygons (GeoJSON in lon/lat) with each feature's ward code found by pattern."""
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    features = []
+    for feat in data.get("features", []):
+        props = feat.get("properties", {})
+        code = next((v for k, v in props.items() if re.match(r"^WD\d{2}CD$", k)), None)
+        name = next((v for k, v in props.items() if re.match(r"^WD\d{2}NM$", k)), None)
+        features.append({"code": code, "name": name, "geometry": feat.get("geometry")})
+    return {"features": features}

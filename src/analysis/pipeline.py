@@ -1,0 +1,131 @@
+"""The data steps of a run: ingest, validate, and compute a period's figures.
+
+Kept apart from :mod:`analysis.run` (notebooks and rendering) so that a notebook opened
+interactively can call the same functions to build its inputs, with no hidden state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import REPO_ROOT, AreaConfig
+from analysis.crime_types import KNOWN_CRIME_TYPES, KNOWN_GROUPS
+from analysis.figures import build_figures
+from analysis.ingest import (
+    attach_geography,
+    build_area_table,
+    lad_month_counts,
+    period_table,
+    read_all,
+    write_json,
+    write_parquet,
+)
+from analysis.periods import Period
+from analysis.population import read_mye
+
+log = logging.getLogger(__name__)
+PROCESSED = REPO_ROOT / "data" / "processed"
+
+
+@dataclass
+class AreaData:
+    area: pd.DataFrame
+    lad_counts: pd.DataFrame
+    report: list[dict]
+    raw_checks: list[dict]
+    files: list[dict]
+
+
+def validate_raw(raw: pd.DataFrame, months: list[str]) -> list[dict]:
+    """Run the raw-extract suite; stop on a critical failure (before any analysis)."""
+    from analysis import validation
+
+    params = {
+        "expected_months": months,
+        "known_crime_types": KNOWN_CRIME_TYPES,
+        "min_rows": 100 * len(months),
+        "max_rows": 2_000_000 * len(months),
+    }
+    cols = ["crime_id", "month", "falls_within", "longitude", "latitude", "lsoa_code", "lsoa_name",
+            "crime_type", "source_file", "source_row"]  # fmt: skip
+    results = validation.validate(raw[cols], "police_uk_raw", params)
+    results.append(validation.check_months_contiguous(raw["month"].unique().tolist(), months, "police_uk_raw"))
+    validation.raise_for_critical(results, context="police.uk extract")
+    return [asdict(r) for r in results]
+
+
+def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
+    """Read, check and tidy every police.uk file of the area; write the processed tables."""
+    out = (processed_dir or PROCESSED) / config.area
+    raw, files = read_all(config)
+    months = sorted({f.month for f in files})
+    from analysis.periods import month_range
+
+    expected = month_range(months[0], months[-1])
+    raw_checks = validate_raw(raw, expected)
+    raw = attach_geography(raw, config)
+    from analysis.ingest import account
+
+    report = account(raw, config)
+    area = build_area_table(raw, config)
+    counts = lad_month_counts(raw)
+    write_parquet(area, out / "police_uk_area.parquet")
+    write_parquet(counts, out / "lad_month_counts.parquet")
+    file_info = [
+        {"file": f.path.relative_to(config.data_dir).as_posix() if f.path.is_relative_to(config.data_dir) else f.name,
+         "month": f.month, "force": f.force}
+        for f in files
+    ]
+    write_json({"files": report, "raw_checks": raw_checks}, out / "ingest_report.json")
+    log.info(
+        "%s: %d area rows kept of %d read (blank LSOA %d, not in lookup %d, outside area %d)",
+        config.area, len(area), sum(r["rows"] for r in report), sum(r["blank_lsoa"] for r in report),
+        sum(r["lsoa_not_in_lookup"] for r in report), sum(r["outside_area"] for r in report),
+    )
+    return AreaData(area=area, lad_counts=counts, report=report, raw_checks=raw_checks, files=file_info)
+
+
+def validate_period(ptable: pd.DataFrame, config: AreaConfig, period: Period) -> list[dict]:
+    from analysis import validation
+
+    months = sorted(ptable["month"].unique().tolist()) or period.months
+    params = {
+        "expected_months": sorted(set(period.months) | set(period.previous().months)),
+        "lad_codes": list(config.local_authority_codes),
+        "known_crime_groups": KNOWN_GROUPS,
+        "min_rows": 10 * len(months),
+        "max_rows": 2_000_000 * len(months),
+    }
+    cols = ["month", "crime_id", "lsoa_code", "lad_code", "ward_code", "ward_name", "crime_type",
+            "crime_group", "measure", "longitude", "latitude", "source_file", "source_row"]  # fmt: skip
+    results = validation.validate(ptable[cols], "police_uk_processed", params)
+    validation.raise_for_critical(results, context=f"processed table for {period.label}")
+    return [asdict(r) for r in results]
+
+
+def prepare_period(config: AreaConfig, data: AreaData, period: Period, work_dir: Path,
+                   processed_dir: Path | None = None) -> dict:
+    """Period table, its checks and ``figures.json`` in ``work_dir``; returns the figures."""
+    ptable = period_table(data.area, config, period)
+    checks = validate_period(ptable, config, period)
+    out = (processed_dir or PROCESSED) / config.area / period.slug
+    write_parquet(ptable, out / "police_uk.parquet")
+    mye = read_mye(config.population)
+    validation = data.raw_checks + checks
+    figures = build_figures(
+        config=config, period=period, ptable=ptable, area=data.area, lad_counts=data.lad_counts,
+        mye=mye, ingest_report=data.report, validation=validation,
+    )
+    work_dir.mkdir(parents=True, exist_ok=True)
+    write_json(figures, work_dir / "figures.json")
+    write_json({"checks": validation, "files": [r for r in data.report]}, work_dir / "validation.json")
+    return figures
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

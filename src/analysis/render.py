@@ -1,0 +1,122 @@
+"""Render executed notebooks to self-contained HTML, and the index of all assessments.
+
+Two renderings per notebook: a reviewer page with no code, prompts or stderr (what a
+councillor reads), and an analyst page with the code. Both use the ``csp`` template, which
+removes every script nbconvert would fetch from a CDN, so pages open offline; charts are
+already embedded as PNG data in the notebook outputs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _strip_for_reviewer(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove stderr streams and cells tagged ``remove`` or ``parameters`` from reviewer output."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & {"parameters", "injected-parameters", "remove"}:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def render_notebook(
+    executed: Path, out_html: Path, *, with_code: bool, title: str, nav_html: str = "", banner: str = ""
+) -> None:
+    """Write one HTML page from an executed notebook (temp file, then rename)."""
+    nb = nbformat.read(executed, as_version=4)
+    if not with_code:
+        nb = _strip_for_reviewer(nb)
+    exporter = HTMLExporter(
+        template_name="csp",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=not with_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "csp_nav": nav_html, "csp_banner": banner}
+    )
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_html.with_suffix(".html.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(out_html)
+
+
+INDEX_CSS = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:12px;color:#1b1b1b}
+table{border-collapse:collapse;margin:8px 0 24px;display:block;overflow-x:auto;max-width:100%}
+th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}td.n{text-align:right}
+.synthetic{background:#fff3cd;border:1px solid #e0c060;padding:2px 6px}
+"""
+
+
+def _fmt(n: object, suffix: str = "") -> str:
+    if n is None:
+        return "n/a"
+    if isinstance(n, float):
+        return f"{n:+,.1f}{suffix}" if suffix else f"{n:,.1f}"
+    return f"{n:,}"
+
+
+def write_index(outputs_dir: Path) -> Path:
+    """``outputs/index.html``: every area and period found, with headline numbers and links."""
+    rows_by_area: dict[str, list[str]] = {}
+    names: dict[str, tuple[str, bool]] = {}
+    for fig_path in sorted(outputs_dir.glob("*/*/figures.json")):
+        fig = json.loads(fig_path.read_text(encoding="utf-8"))
+        area_dir, period_dir = fig_path.parent.parent.name, fig_path.parent.name
+        names[area_dir] = (fig["area"]["name"], fig["area"]["synthetic"])
+        sections = json.loads((fig_path.parent / "sections.json").read_text()) if (fig_path.parent / "sections.json").exists() else []
+        links = " ".join(
+            f'<a href="{area_dir}/{period_dir}/{html.escape(s["file"])}">{html.escape(s["title"])}</a>'
+            f' (<a href="{area_dir}/{period_dir}/analyst/{html.escape(s["file"])}">with code</a>)'
+            for s in sections
+        )
+        c, a = fig["crime"], fig["asb"]
+        rows_by_area.setdefault(area_dir, []).append(
+            "<tr>"
+            f"<td>{html.escape(fig['period']['label'])}</td>"
+            f"<td class=n>{_fmt(c['total'])}</td><td class=n>{_fmt(c['change_pct'], '%')}</td>"
+            f"<td class=n>{_fmt(c['rate_per_1000'])}</td>"
+            f"<td class=n>{_fmt(a['total'])}</td><td class=n>{_fmt(a['change_pct'], '%')}</td>"
+            f"<td class=n>{fig['months_present']} of {fig['months_expected']}</td>"
+            f"<td>{links}</td></tr>"
+        )
+    parts = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Community Safety Strategic Assessments</title><style>{INDEX_CSS}</style></head><body>",
+        "<h1>Community Safety Strategic Assessments</h1>",
+    ]
+    if not rows_by_area:
+        parts.append("<p>No assessments have been produced yet. Run <code>make all</code>.</p>")
+    for area_dir, rows in sorted(rows_by_area.items()):
+        name, synthetic = names[area_dir]
+        flag = ' <span class="synthetic">synthetic sample data</span>' if synthetic else ""
+        parts.append(f"<h2>{html.escape(name)}{flag}</h2>")
+        parts.append(
+            "<table><thead><tr><th>Period</th><th>Crimes</th><th>Change</th><th>Crimes per 1,000</th>"
+            "<th>ASB incidents</th><th>Change</th><th>Months of data</th><th>Sections</th></tr></thead><tbody>"
+        )
+        parts.extend(rows)
+        parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    out = outputs_dir / "index.html"
+    tmp = out.with_suffix(".html.tmp")
+    tmp.write_text("\n".join(parts), encoding="utf-8")
+    tmp.replace(out)
+    return out

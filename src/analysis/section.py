@@ -1,0 +1,171 @@
+"""What a section notebook needs: its inputs, and the tables and sentences it shows.
+
+Notebooks stay thin: they call :func:`load_context`, then display the tables, sentences and
+charts built here from ``figures.json``. Opened interactively with default parameters, a
+notebook finds the last good run's figures, or builds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import REPO_ROOT, AreaConfig, load_config
+from analysis.geography import read_boundaries
+from analysis.periods import Period, month_label
+from analysis.pipeline import ingest_area, load_json, prepare_period
+
+OUTPUTS = REPO_ROOT / "outputs"
+
+
+@dataclass
+class SectionContext:
+    config: AreaConfig
+    period: Period
+    figures: dict
+    checks: list[dict]
+    files: list[dict]
+    boundaries: dict | None
+
+
+def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "") -> SectionContext:
+    config = load_config(area, data_dir or None)
+    per = config.period_by_slug(period)
+    if work_dir:
+        wd = Path(work_dir) if Path(work_dir).is_absolute() else REPO_ROOT / work_dir
+    else:
+        wd = OUTPUTS / area / period
+        if not (wd / "figures.json").exists():
+            wd = REPO_ROOT / ".build" / "interactive" / area / period
+            prepare_period(config, ingest_area(config), per, wd)
+    ward_set = config.ward_set_for(per)
+    boundaries = read_boundaries(ward_set.boundaries) if ward_set.boundaries else None
+    validation = load_json(wd / "validation.json")
+    return SectionContext(config, per, load_json(wd / "figures.json"), validation["checks"], validation["files"], boundaries)
+
+
+def fmt_int(n: int | None) -> str:
+    return "n/a" if n is None else f"{n:,}"
+
+
+def fmt_pct(x: float | None, signed: bool = True) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+
+
+def change_sentence(fig: dict, measure_noun: str, previous_label: str) -> str:
+    """'Up 14.0% (2,840 more crimes) on April 2015 to March 2016; more than chance variation.'"""
+    comp = fig["comparison"]
+    if fig["change"] is None:
+        return comp["note"]
+    if fig["change"] == 0:
+        return f"The same number of {measure_noun} as in {previous_label}."
+    direction = "rose" if fig["change"] > 0 else "fell"
+    more = "more" if fig["change"] > 0 else "fewer"
+    sig = fig["significance"]
+    verdict = (
+        "this is more than chance variation" if sig["significant"]
+        else "this is within the range expected by chance (no significant change)"
+    )
+    return (
+        f"{measure_noun.capitalize()} {direction} by {abs(fig['change_pct']):.1f}% "
+        f"({abs(fig['change']):,} {more}) compared with {previous_label}; {verdict} (p = {sig['p_value']:.3g})."
+    )
+
+
+def headline_markdown(figures: dict, measure: str) -> str:
+    fig = figures[measure]
+    noun = "crimes" if measure == "crime" else "ASB incidents"
+    pop = figures["population"]
+    prev_label = figures["period"]["previous"]["label"]
+    lines = [
+        f"**Level:** {fmt_int(fig['total'])} {noun} in {figures['period']['label']}, "
+        f"**{fig['rate_per_1000']:.1f} per 1,000 residents** "
+        f"(population {pop['value']:,}, {pop['note']}).",
+        f"**Annual change:** {change_sentence(fig, noun, prev_label)}",
+    ]
+    peers = fig.get("peers") or {}
+    if peers.get("available"):
+        lines.append(
+            f"**Peer comparison:** the {ordinal(peers['rank'])} highest rate of the {peers['of']} local "
+            f"authorities in the force area ({peers['rule']})."
+        )
+    if fig["top_wards"]:
+        names = ", ".join(w["ward"] for w in fig["top_wards"])
+        lines.append(
+            f"**Hotspots:** the top {len(fig['top_wards'])} wards ({names}) account for "
+            f"{fig['top_wards_share']:.1f}% of all {noun}."
+        )
+    if figures["months_missing"]:
+        lines.append(
+            "**Data gap:** no data for " + ", ".join(month_label(m) for m in figures["months_missing"]) + "."
+        )
+    return "\n\n".join(lines)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def summary_table(figures: dict, measure: str) -> pd.DataFrame:
+    fig = figures[measure]
+    period, previous = figures["period"]["short_label"], figures["period"]["previous"]["short_label"]
+    sig = fig["significance"]
+    rows = [
+        ("Count", fmt_int(fig["total"]), fmt_int(fig["previous_total"])),
+        ("Rate per 1,000 residents", f"{fig['rate_per_1000']:.1f}",
+         "n/a" if fig["previous_rate_per_1000"] is None else f"{fig['previous_rate_per_1000']:.1f}"),
+        ("Change (number)", "n/a" if fig["change"] is None else f"{fig['change']:+,}", ""),
+        ("Change (% of previous period)", fmt_pct(fig["change_pct"]), ""),
+        ("More than chance? (Poisson test)", "n/a" if sig is None else ("Yes" if sig["significant"] else "No"), ""),
+    ]
+    return pd.DataFrame(rows, columns=["Measure", period, previous]).set_index("Measure")
+
+
+def wards_table(fig: dict) -> pd.DataFrame:
+    df = pd.DataFrame(fig["top_wards"])
+    if df.empty:
+        return df
+    df.index = range(1, len(df) + 1)
+    df.index.name = "Rank"
+    return pd.DataFrame({
+        "Ward": df["ward"], "Count": df["count"].map("{:,}".format), "Share of area total": df["share"].map("{:.1f}%".format),
+    })
+
+
+def types_table(fig: dict) -> pd.DataFrame:
+    df = pd.DataFrame(fig["by_type"])
+    return pd.DataFrame({
+        "Crime group": df["group"], "Count": df["count"].map("{:,}".format), "Share": df["share"].map("{:.1f}%".format),
+    }).set_index("Crime group")
+
+
+def peers_table(peers: dict) -> pd.DataFrame:
+    df = pd.DataFrame(peers["authorities"])
+    return pd.DataFrame({
+        "Rank": df["rank"], "Local authority": df["lad_name"], "Count": df["count"].map("{:,}".format),
+        "Population": df["population"].map("{:,}".format), "Rate per 1,000": df["rate_per_1000"].map("{:.1f}".format),
+    }).set_index("Rank")
+
+
+def validation_table(checks: list[dict]) -> pd.DataFrame:
+    from analysis.validation import CheckResult, results_frame
+
+    return results_frame([CheckResult(**c) for c in checks])
+
+
+def rows_table(files: list[dict], period: Period) -> pd.DataFrame:
+    """Rows read and excluded per file of the period, with totals: nothing dropped silently."""
+    df = pd.DataFrame([f for f in files if f["month"] in set(period.months)])
+    if df.empty:
+        return df
+    cols = {"rows": "Rows read", "blank_lsoa": "Blank LSOA (no location)", "lsoa_not_in_lookup": "LSOA not in lookup",
+            "outside_area": "Outside the area", "kept": "Kept (in the area)"}
+    out = df.set_index("source_file")[list(cols)].rename(columns=cols)
+    out.loc["Total"] = out.sum()
+    out.index.name = "File"
+    return out.map("{:,}".format)
