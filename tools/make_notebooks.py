@@ -32,9 +32,9 @@ from analysis import charts, section
 PARAMS = """
 # Parameters (papermill replaces these; the defaults run interactively)
 area = "sample"  # configuration in config/<area>.yaml
-period = "fy2024-25"  # period slug (python -m analysis.run --area sample --list-periods)
-work_dir = ""  # folder with figures.json and validation.json; blank = last run or build now
-data_dir = ""  # raw data folder; blank = the configuration's own
+period = "fy2024-25"  # period slug, see: python -m analysis.run --list-periods
+work_dir = ""  # folder with figures.json and validation.json (blank: last run, or build now)
+data_dir = ""  # raw data folder (blank: the configuration data_dir)
 """
 
 crime = nbf.v4.new_notebook()

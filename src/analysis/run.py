@@ -30,8 +30,8 @@ from analysis.render import render_notebook, write_index
 
 log = logging.getLogger("analysis.run")
 NOTEBOOKS = REPO_ROOT / "notebooks"
-OUTPUTS = REPO_ROOT / "outputs"
-BUILD = REPO_ROOT / ".build"
+OUTPUTS = Path(os.environ.get("CSP_OUTPUT_DIR", REPO_ROOT / "outputs"))
+BUILD = Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build"))
 KERNEL = "csp-assessment"
 
 # (section id, title, notebook, extra parameters) in reading order
@@ -123,7 +123,7 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
     build.mkdir(parents=True)
     try:
         prepare_period(config, data, period, build)
-        rel_build = build.relative_to(REPO_ROOT).as_posix()
+        rel_build = os.path.relpath(build, REPO_ROOT)
         sections = []
         banner = (
             "Synthetic sample data: every number on this page comes from a generated, fictional area "
@@ -150,7 +150,7 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
         (build / "manifest.json").write_text(json.dumps(manifest(config, data, period, started), indent=2) + "\n")
     except BaseException:
         log.error("%s %s failed; partial build kept for inspection in %s", config.area, period.slug,
-                  build.relative_to(REPO_ROOT))
+                  os.path.relpath(build, REPO_ROOT))
         raise
     final = OUTPUTS / config.area / period.slug
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +159,7 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
         final.rename(old)
     build.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-    log.info("%s %s: wrote %s", config.area, period.slug, final.relative_to(REPO_ROOT))
+    log.info("%s %s: wrote %s", config.area, period.slug, os.path.relpath(final, REPO_ROOT))
     return final
 
 

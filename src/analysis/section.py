@@ -7,6 +7,7 @@ notebook finds the last good run's figures, or builds them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from analysis.geography import read_boundaries
 from analysis.periods import Period, month_label
 from analysis.pipeline import ingest_area, load_json, prepare_period
 
-OUTPUTS = REPO_ROOT / "outputs"
+OUTPUTS = Path(os.environ.get("CSP_OUTPUT_DIR", REPO_ROOT / "outputs"))
 
 
 @dataclass
@@ -31,6 +32,8 @@ class SectionContext:
 
 
 def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "") -> SectionContext:
+    if data_dir and not Path(data_dir).is_absolute():
+        data_dir = str(REPO_ROOT / data_dir)  # relative to the repository, whatever the kernel's cwd
     config = load_config(area, data_dir or None)
     per = config.period_by_slug(period)
     if work_dir:
@@ -38,7 +41,7 @@ def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "")
     else:
         wd = OUTPUTS / area / period
         if not (wd / "figures.json").exists():
-            wd = REPO_ROOT / ".build" / "interactive" / area / period
+            wd = Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build")) / "interactive" / area / period
             prepare_period(config, ingest_area(config), per, wd)
     ward_set = config.ward_set_for(per)
     boundaries = read_boundaries(ward_set.boundaries) if ward_set.boundaries else None
