@@ -129,5 +129,7 @@ display(section.rows_table(ctx.files, ctx.period))
 ]
 
 for name, nb in (("20_crime_and_asb.ipynb", crime), ("10_data_quality.ipynb", dq)):
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives no diff
     nbf.write(nb, ROOT / name)
     print("wrote", ROOT / name)

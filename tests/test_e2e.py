@@ -1,0 +1,189 @@
+"""End-to-end: the whole pipeline from raw files to reviewer HTML, on the generated sample
+and on real Medway data, run through the command line exactly as `make all` runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SHARED_DATA, needs_shared_data
+
+pytestmark = pytest.mark.e2e
+
+
+def run_cli(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CSP_OUTPUT_DIR": str(tmp / "outputs"), "CSP_PROCESSED_DIR": str(tmp / "processed"),
+           "CSP_BUILD_DIR": str(tmp / "build")}
+    return subprocess.run([sys.executable, "-m", "analysis.run", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    from analysis.sample_data import generate_sample
+
+    tmp = tmp_path_factory.mktemp("sample")
+    generate_sample(tmp / "raw")
+    result = run_cli(tmp, "--area", "sample", "--data-dir", str(tmp / "raw"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tmp / "outputs"
+
+
+def test_sample_writes_every_period_and_the_index(sample_run):
+    from analysis.config import load_config
+
+    config = load_config("sample")
+    index = (sample_run / "index.html").read_text()
+    for period in config.periods:
+        folder = sample_run / "sample" / period.slug
+        for name in ("crime.html", "asb.html", "data_quality.html", "analyst/crime.html", "figures.json",
+                     "manifest.json"):
+            assert (folder / name).is_file(), f"{period.slug}/{name} missing"
+        assert f"sample/{period.slug}/crime.html" in index
+    assert "synthetic" in index.lower()
+
+
+def test_sample_figures_are_consistent(sample_run):
+    from analysis.change import percent_change
+
+    figs = [json.loads(p.read_text()) for p in sorted((sample_run / "sample").glob("*/figures.json"))]
+    assert figs
+    for f in figs:
+        for key in ("start", "end"):
+            assert re.match(r"^\d{4}-\d{2}$", f["period"][key])
+        assert f["months_present"] == 12 and f["population"]["value"] > 0 and f["area"]["synthetic"]
+        for m in ("crime", "asb"):
+            fig = f[m]
+            assert sum(x["count"] for x in fig["monthly"]) == fig["total"]
+            assert sum(w["count"] for w in fig["by_ward"]) + fig["rows_without_ward"] == fig["total"]
+            assert fig["rate_per_1000"] == round(fig["total"] / f["population"]["value"] * 1000, 1)
+            if fig["previous_total"] is not None:
+                assert fig["change"] == fig["total"] - fig["previous_total"]
+                assert fig["change_pct"] == round(percent_change(fig["total"], fig["previous_total"]), 1)
+            assert len(fig["top_wards"]) == 5
+        assert sum(d["count"] for d in f["crime"]["by_type"]) == f["crime"]["total"]
+    # the first financial year has no complete previous year in the sample; later ones do
+    by_slug = {f["period"]["slug"]: f for f in figs}
+    assert by_slug["fy2022-23"]["crime"]["change"] is None
+    assert by_slug["fy2023-24"]["crime"]["change"] is not None
+
+
+def test_reviewer_html_is_self_contained_and_codeless(sample_run):
+    for page in (sample_run / "sample").glob("*/*.html"):
+        html = page.read_text()
+        assert not re.search(r"<script[^>]+src=[\"']https?:", html), f"{page.name} loads a remote script"
+        assert "Traceback" not in html and "jp-InputArea" not in html, f"{page.name} shows code or a traceback"
+        assert str(REPO) not in html, f"{page.name} contains a local path"
+    crime = next((sample_run / "sample").glob("*/crime.html")).read_text()
+    assert crime.count("data:image/png;base64") >= 5  # trend, months, types, map, peers
+    analyst = next((sample_run / "sample").glob("*/analyst/crime.html")).read_text()
+    assert "jp-InputArea" in analyst and "load_context" in analyst
+
+
+def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
+    """A broken month file stops the run with a message naming file, row and column."""
+    import shutil
+
+    data = tmp_path / "raw"
+    from analysis.sample_data import generate_sample
+
+    generate_sample(data)
+    victim = sorted(data.rglob("2024-06-*-street.csv"))[0]
+    lines = victim.read_text().splitlines()
+    lines[6] = lines[6].replace(",Burglary,", ",Burglry,").replace(",Shoplifting,", ",Shoplifting!,")
+    parts = lines[9].split(",")
+    parts[7] = "E0X123"  # malformed LSOA code on line 10
+    lines[9] = ",".join(parts)
+    victim.write_text("\n".join(lines) + "\n")
+    work = tmp_path / "work"
+    shutil.copytree(sample_run, work / "outputs")
+    before = {p: p.read_bytes() for p in (work / "outputs").rglob("*") if p.is_file()}
+    result = run_cli(work, "--area", "sample", "--data-dir", str(data))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "lsoa_code" in result.stderr and f"{victim.name}:10" in result.stderr
+    assert "Previous outputs were left unchanged" in result.stderr
+    after = {p: p.read_bytes() for p in (work / "outputs").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def _independent_medway_count() -> dict[str, int]:
+    """Count raw 2025 rows whose LSOA is a Medway LSOA, with the csv module only."""
+    with open(SHARED_DATA / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv", encoding="utf-8-sig") as fh:
+        medway = {r["LSOA21CD"] for r in csv.DictReader(fh) if r["LAD23CD"] == "E06000035"}
+    counts = {"crime": 0, "asb": 0}
+    for path in sorted((SHARED_DATA / "police_uk" / "kent").glob("2025-*-kent-street.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["LSOA code"] in medway:
+                    counts["asb" if row["Crime type"] == "Anti-social behaviour" else "crime"] += 1
+    return counts
+
+
+@needs_shared_data()
+def test_medway_2025_matches_an_independent_count(tmp_path):
+    result = run_cli(tmp_path, "--area", "medway", "--data-dir", str(SHARED_DATA))
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads((tmp_path / "outputs" / "medway" / "cy2025" / "figures.json").read_text())
+    expected = _independent_medway_count()
+    assert expected == {"crime": 25082, "asb": 5507}  # the data README's known facts
+    assert figures["crime"]["total"] == expected["crime"]
+    assert figures["asb"]["total"] == expected["asb"]
+    assert figures["population"]["year"] == 2020 and figures["population"]["value"] == 279142
+    assert figures["wards"]["count"] == 24
+    assert figures["crime"]["peers"]["of"] == 13  # Medway among the 13 Kent and Medway authorities
+    assert figures["crime"]["previous_total"] is None  # no 2024 data: no change is computed
+    assert "no police.uk data" in figures["crime"]["comparison"]["note"].lower()
+    manifest = json.loads((tmp_path / "outputs" / "medway" / "cy2025" / "manifest.json").read_text())
+    assert all(not Path(i["file"]).is_absolute() for i in manifest["inputs"])
+    assert len([i for i in manifest["inputs"] if i["file"].startswith("police_uk/")]) == 15
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--hide-scrollbars"]
+
+
+def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
+    """What a reviewer sees: charts, tables and the validation summary; no code, no traceback."""
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CSP_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required in CI (Debian package 'chromium') but is not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from matplotlib.image import imread
+
+    folder = next((sample_run / "sample").glob("fy2024-25"))
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    for page, needles in (("crime.html", ["All recorded crime", "per 1,000 residents", "Hotspots", "Peer comparison"]),
+                          ("data_quality.html", ["Validation summary", "police_uk_raw", "Pass"])):
+        url = (folder / page).as_uri()
+        dom = subprocess.run([browser, *CHROME_FLAGS, *profile, "--dump-dom", url], capture_output=True,
+                             text=True, timeout=120).stdout
+        for needle in needles:
+            assert needle in dom, f"{page}: '{needle}' not rendered"
+        assert "Traceback" not in dom and "jp-InputArea" not in dom
+        if page == "crime.html":
+            assert dom.count("<img") >= 5
+        else:
+            assert "<table" in dom
+        for width in (1280, 400):
+            shot = tmp_path / f"{page}-{width}.png"
+            subprocess.run([browser, *CHROME_FLAGS, *profile, f"--window-size={width},2400",
+                            f"--screenshot={shot}", url], capture_output=True, timeout=120)
+            image = imread(shot)
+            assert image.shape[1] == width
+            assert image[..., :3].std() > 0.05, f"{shot.name} looks blank"
