@@ -231,7 +231,7 @@ def build_figures(
             "note": (
                 f"ONS mid-{population.year} estimate"
                 + (
-                    f" (the latest available; mid-{population.requested_year} is not in the population file)"
+                    f"; the latest available, as mid-{population.requested_year} is not in the population file"
                     if population.is_latest_earlier
                     else ""
                 )

@@ -87,7 +87,7 @@ def headline_markdown(figures: dict, measure: str) -> str:
     lines = [
         f"**Level:** {fmt_int(fig['total'])} {noun} in {figures['period']['label']}, "
         f"**{fig['rate_per_1000']:.1f} per 1,000 residents** "
-        f"(population {pop['value']:,}, {pop['note']}).",
+        f"(population {pop['value']:,}: {pop['note']}).",
         f"**Annual change:** {change_sentence(fig, noun, prev_label)}",
     ]
     peers = fig.get("peers") or {}

@@ -1,0 +1,750 @@
+"""Data checks on police.uk extracts, run with Great Expectations (GX) 1.x.
+
+Why this module exists
+----------------------
+The assessment is only as good as the files it reads. Each rule lives in a readable JSON
+suite under ``expectations/`` (GX 1.x ExpectationSuite shape, one rule per entry, each with
+``meta.severity`` and ``meta.why``) so an analyst can review and edit rules without reading
+Python. This module runs a suite over a whole dataframe in one GX call and turns GX's result
+objects into small :class:`CheckResult` records the pipeline and the HTML report can use.
+
+Design choices (and why)
+------------------------
+* GX is imported lazily inside the functions that need it: it takes seconds to import, and
+  code that only formats results (or the test collector) should not pay for that.
+* Every :func:`validate` call gets a fresh *ephemeral* context with analytics and progress
+  bars switched off in its project config. Progress bars are tqdm bars that would otherwise
+  leak into notebook output; a fresh context is cheap (~10 ms) and keeps no reference to the
+  previous (possibly multi-GB) dataframe.
+* Runtime values (months, crime types, LAD codes, row-count range) are GX suite parameters
+  (``{"$PARAMETER": "name"}``) passed at validation time, so the JSON never needs editing
+  per run.
+* GX is asked for the ``BASIC`` result format only. ``SUMMARY``/``COMPLETE`` with
+  ``unexpected_index_column_names`` walk every bad row in Python (and build a string of all
+  bad indices), which is slow when a whole column is wrong at national scale. Instead, after
+  GX reports a failure we locate the first row of each example value with one vectorised
+  ``isin`` over the column: the checks used here are value-determined (a value that failed
+  once fails on every row), so that finds genuine bad rows, bounded to a handful.
+* An error inside an expectation does not raise in GX: the result carries
+  ``exception_info``. Such a result is always a *failure* with the error message in
+  ``details``. If GX raises for the whole suite (e.g. a parameter of the wrong type fails
+  GX's own argument validation), the expectations are re-run one by one so the error is
+  pinned to the rule that caused it and the other rules still run.
+* "Months in range and contiguous" is :func:`check_months_contiguous`, plain Python on the
+  handful of distinct months. GX could express "every expected month is present" with
+  ``expect_column_distinct_values_to_contain_set``, but that would duplicate the in-set
+  rule's report and still needs the distinct months pulled back out to name the gap; a
+  dozen lines of Python on ``df["month"].unique()`` are clearer and take microseconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Default location of the JSON suites: ``<repo>/expectations``.
+EXPECTATIONS_DIR: Path = Path(__file__).resolve().parents[2] / "expectations"
+
+#: Allowed values of ``meta.severity``. Critical stops the run; warning is reported only.
+SEVERITIES: tuple[str, ...] = ("critical", "warning")
+
+#: Bookkeeping columns used to point reviewers at a file and line.
+ROW_LOCATOR_COLUMNS: tuple[str, str] = ("source_file", "source_row")
+
+#: At most this many distinct example values (and rows) per check, so messages stay short.
+MAX_EXAMPLES = 5
+
+#: How many unexpected values GX returns per check; we pick distinct examples from these.
+#: GX takes them from the head of the bad rows, so this is cheap even when millions fail.
+_PARTIAL_UNEXPECTED_COUNT = 100
+
+#: Name used for the month-contiguity check, which is not a GX expectation type.
+MONTHS_CONTIGUOUS_CHECK = "months_in_range_and_contiguous"
+
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_INDEX_META_KEY = "_check_index"  # internal: maps GX results back to suite order
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one rule on one dataframe, in a shape that needs no GX to read.
+
+    ``examples`` holds up to five distinct bad values (as text); ``example_rows`` holds the
+    ``file:row`` of the first row for each of those values (same order) when the data
+    carries ``source_file``/``source_row``, so a reviewer can open the CSV at that line.
+    """
+
+    suite: str
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+    unexpected_count: int = 0
+    unexpected_percent: float = 0.0
+    examples: list = field(default_factory=list)
+    example_rows: list = field(default_factory=list)
+    description: str = ""
+    details: str = ""
+
+
+class DataValidationError(Exception):
+    """Raised when a critical check fails; ``str()`` is the full human-readable message.
+
+    ``failures`` keeps the failing :class:`CheckResult` objects for programmatic use.
+    """
+
+    def __init__(self, message: str, failures: Sequence[CheckResult] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.failures: list[CheckResult] = list(failures)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --------------------------------------------------------------------------------------
+# Suites
+# --------------------------------------------------------------------------------------
+
+
+def load_suite(name: str, expectations_dir: Path | None = None) -> dict:
+    """Read ``expectations/<name>.json`` and check its shape (without importing GX).
+
+    Raises ``FileNotFoundError`` for a missing suite and ``ValueError`` for a suite a human
+    edit has broken (no expectations, missing ``type``/``kwargs``, severity not one of
+    :data:`SEVERITIES`), because a silently skipped rule is worse than a loud error.
+    """
+    directory = Path(expectations_dir) if expectations_dir is not None else EXPECTATIONS_DIR
+    path = directory / f"{name}.json"
+    with path.open(encoding="utf-8") as fh:
+        suite = json.load(fh)
+
+    if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
+        raise ValueError(f"{path}: expected an object with an 'expectations' list")
+    if suite.get("name") != name:
+        raise ValueError(f"{path}: suite name {suite.get('name')!r} does not match file name")
+    if not suite["expectations"]:
+        raise ValueError(f"{path}: suite has no expectations")
+    for i, exp in enumerate(suite["expectations"]):
+        where = f"{path}: expectation #{i + 1}"
+        if not isinstance(exp, dict) or not isinstance(exp.get("type"), str):
+            raise ValueError(f"{where}: needs a 'type' (a GX expectation name)")
+        if not isinstance(exp.get("kwargs"), dict):
+            raise ValueError(f"{where} ({exp['type']}): needs a 'kwargs' object")
+        severity = (exp.get("meta") or {}).get("severity")
+        if severity not in SEVERITIES:
+            raise ValueError(
+                f"{where} ({exp['type']}): meta.severity must be one of {SEVERITIES}, "
+                f"got {severity!r}"
+            )
+    return suite
+
+
+def suite_parameter_names(suite: Mapping[str, Any]) -> set[str]:
+    """Names of all ``{"$PARAMETER": name}`` placeholders used by a suite's kwargs."""
+    names: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            if "$PARAMETER" in value:
+                names.add(str(value["$PARAMETER"]))
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for exp in suite["expectations"]:
+        walk(exp.get("kwargs", {}))
+    return names
+
+
+def to_gx_suite(suite: Mapping[str, Any], indices: Sequence[int] | None = None) -> Any:
+    """Build a GX ``ExpectationSuite`` from a loaded suite dict.
+
+    Each expectation is built on its own so that an unknown type or bad kwargs raises,
+    naming the rule: ``gx.ExpectationSuite(**json)`` would only *log* and drop it. The
+    severity from ``meta`` is also set on GX's own ``severity`` field, and an internal
+    index is put in ``meta`` so results (which GX reorders by column) map back to rules.
+    ``indices`` selects a subset of the expectations (used for the one-by-one fallback).
+    """
+    gx = _import_gx()
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    chosen = range(len(suite["expectations"])) if indices is None else indices
+    expectations = []
+    for i in chosen:
+        exp = suite["expectations"][i]
+        meta = dict(copy.deepcopy(exp.get("meta") or {}))
+        meta[_INDEX_META_KEY] = i
+        try:
+            config = ExpectationConfiguration(
+                type=exp["type"],
+                kwargs=copy.deepcopy(exp["kwargs"]),
+                meta=meta,
+                description=exp.get("description"),
+                severity=meta.get("severity", "critical"),
+            )
+            expectations.append(config.to_domain_obj())
+        except Exception as exc:
+            raise ValueError(
+                f"suite {suite.get('name')!r}, expectation #{i + 1} ({exp.get('type')}): "
+                f"not a valid GX expectation: {_one_line(exc)}"
+            ) from exc
+    gx_suite = gx.ExpectationSuite(
+        name=str(suite["name"]), expectations=expectations, meta=suite.get("meta")
+    )
+    if len(gx_suite.expectations) != len(expectations):  # GX drops invalid ones silently
+        raise ValueError(f"suite {suite.get('name')!r}: GX rejected some expectations")
+    return gx_suite
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------
+
+
+def validate(
+    df: pd.DataFrame,
+    suite_name: str,
+    parameters: dict,
+    *,
+    expectations_dir: Path | None = None,
+) -> list[CheckResult]:
+    """Run one suite over the whole dataframe in a single GX validation call.
+
+    Returns one :class:`CheckResult` per rule, in the suite's order. Does not raise for
+    failing data (use :func:`raise_for_critical`); raises ``ValueError`` if ``parameters``
+    lacks a value the suite needs, because that is a pipeline bug, not a data problem.
+    """
+    suite = load_suite(suite_name, expectations_dir)
+    needed = suite_parameter_names(suite)
+    missing = sorted(needed - set(parameters))
+    if missing:
+        raise ValueError(
+            f"validate({suite_name!r}): missing suite parameter(s) {missing}; "
+            f"the suite needs {sorted(needed)}"
+        )
+    params = {k: _plain(v) for k, v in parameters.items()}
+    # GX fingerprints (hashes) the whole frame and copies it when filtering nulls, so hand
+    # it only the columns the suite reads. Missing ones stay missing; row count is kept.
+    used = {exp["kwargs"]["column"] for exp in suite["expectations"] if "column" in exp["kwargs"]}
+    frame = df[[c for c in df.columns if c in used]]
+    runner = _Runner(frame)
+
+    gx_suite = to_gx_suite(suite)  # outside the try: a broken suite file must raise
+    gx_results: dict[int, Any] = {}
+    errors: dict[int, str] = {}
+    try:
+        gx_results = runner.run(gx_suite, params)
+    except Exception:
+        # Something (typically GX's argument validation after parameter substitution)
+        # failed for the suite as a whole. Re-run rule by rule to pin the error down.
+        for i in range(len(suite["expectations"])):
+            single = to_gx_suite(suite, [i])
+            try:
+                gx_results.update(runner.run(single, params))
+            except Exception as exc:
+                errors[i] = _one_line(exc)
+
+    missing_columns = {
+        exp["kwargs"].get("column")
+        for exp in suite["expectations"]
+        if exp["kwargs"].get("column") is not None and exp["kwargs"]["column"] not in df.columns
+    }
+    results = []
+    for i, exp in enumerate(suite["expectations"]):
+        results.append(
+            _to_check_result(
+                df,
+                suite_name,
+                exp,
+                gx_results.get(i),
+                errors.get(i),
+                missing_columns,
+            )
+        )
+    return results
+
+
+def check_months_contiguous(
+    months_present: Iterable[str],
+    expected_months: Sequence[str],
+    suite: str,
+) -> CheckResult:
+    """Critical check that every month from the first to the last expected is present.
+
+    The range is the full calendar span from ``min(expected_months)`` to
+    ``max(expected_months)``, so a gap in the configured list itself is also caught. Fails
+    (naming the months) if any month in that span has no data, or if data has a month
+    outside it. Blank/NaN entries in ``months_present`` are ignored (the not-null rule
+    reports them). Raises ``ValueError`` if ``expected_months`` is empty or malformed,
+    because that is a configuration bug.
+    """
+    expected = sorted({str(m) for m in expected_months})
+    if not expected:
+        raise ValueError("check_months_contiguous: expected_months is empty")
+    bad = [m for m in expected if not _MONTH_RE.match(m)]
+    if bad:
+        raise ValueError(f"check_months_contiguous: malformed expected month(s) {bad}")
+    first, last = _month_ordinal(expected[0]), _month_ordinal(expected[-1])
+    span = [_ordinal_month(o) for o in range(first, last + 1)]
+    span_set = set(span)
+
+    present = {str(m) for m in months_present if not _is_missing(m)}
+    gaps = [m for m in span if m not in present]
+    outside = sorted(present - span_set)
+
+    problems = []
+    if gaps:
+        problems.append(f"no data for {len(gaps)} month(s): {', '.join(gaps)}")
+    if outside:
+        problems.append(f"data for month(s) outside the range: {', '.join(outside)}")
+    count = len(gaps) + len(outside)
+    return CheckResult(
+        suite=suite,
+        expectation=MONTHS_CONTIGUOUS_CHECK,
+        column="month",
+        severity="critical",
+        success=count == 0,
+        unexpected_count=count,
+        unexpected_percent=100.0 * count / len(span),
+        examples=(gaps + outside)[:MAX_EXAMPLES],
+        example_rows=[],
+        description=(
+            f"Every month from {span[0]} to {span[-1]} has data, with no gaps and nothing "
+            "outside that range"
+        ),
+        details="; ".join(problems),
+    )
+
+
+def raise_for_critical(results: list[CheckResult], *, context: str = "") -> None:
+    """Raise :class:`DataValidationError` if any critical check failed; else return.
+
+    The message names, for each failed critical check, the column, the rule (GX name and
+    plain description), the number of bad rows and a few bad values with ``file:row``.
+    Checks that could not run only because their column is missing are summarised after
+    the missing-column line rather than repeated.
+    """
+    failed = [r for r in results if r.severity == "critical" and not r.success]
+    if not failed:
+        return
+    absent = {
+        (r.suite, r.column)
+        for r in failed
+        if r.expectation == "expect_column_to_exist" and r.column is not None
+    }
+    lines: list[str] = []
+    skipped = 0
+    for r in failed:
+        if r.expectation != "expect_column_to_exist" and (r.suite, r.column) in absent:
+            skipped += 1
+            continue
+        lines.append(_failure_line(r))
+    if skipped:
+        lines.append(f"({skipped} other critical check(s) could not run on the missing column(s).)")
+    header = f"{context}: " if context else ""
+    header += f"{len(failed)} critical data check(s) failed"
+    raise DataValidationError("\n".join([header, *lines]), failed)
+
+
+def results_frame(results: list[CheckResult]) -> pd.DataFrame:
+    """Tidy table for the HTML validation summary, one row per check, in run order.
+
+    Columns: Suite, Check (plain description), Column, Severity, Result (Pass/Fail),
+    Unexpected (bad rows; months for the contiguity check), Examples (bad values with
+    ``file:row``, or the error/details when there are no example values).
+    """
+    rows = []
+    for r in results:
+        if r.success:
+            examples = ""
+        elif r.examples:
+            examples = ", ".join(_pair_examples(r))
+            if r.details:
+                examples = f"{examples}; {r.details}"
+        else:
+            examples = r.details
+        rows.append(
+            {
+                "Suite": r.suite,
+                "Check": r.description or r.expectation,
+                "Column": r.column or "",
+                "Severity": r.severity,
+                "Result": "Pass" if r.success else "Fail",
+                "Unexpected": int(r.unexpected_count),
+                "Examples": examples,
+            }
+        )
+    columns = ["Suite", "Check", "Column", "Severity", "Result", "Unexpected", "Examples"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------------------
+# Internals
+# --------------------------------------------------------------------------------------
+
+
+def _import_gx() -> Any:
+    """Import GX with analytics off. Kept here so only validation pays the import cost."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+
+    return gx
+
+
+class _Runner:
+    """Runs GX suites over one dataframe in a fresh ephemeral context.
+
+    Uses the GX 1.x path data source -> dataframe asset -> whole-dataframe batch
+    definition -> ``ValidationDefinition.run``, which builds the batch once (``Batch.validate``
+    would build it twice, and GX hashes the whole frame each time it builds one).
+
+    Progress bars are disabled in the project config (``progress_bars``: both ``globally``
+    and ``metric_calculations``, since GX's validator reads the latter last) so nothing is
+    printed into notebooks; analytics are disabled too. A fresh context costs ~10 ms and
+    holds no reference to the frame after the call.
+    """
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        gx = _import_gx()
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        config = DataContextConfig(
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+            store_backend_defaults=InMemoryStoreBackendDefaults(),
+        )
+        self._gx = gx
+        self._df = df
+        self._context = gx.get_context(mode="ephemeral", project_config=config)
+        asset = self._context.data_sources.add_pandas("police_uk").add_dataframe_asset("frame")
+        self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_frame")
+        self._runs = 0
+
+    def run(self, gx_suite: Any, params: Mapping[str, Any]) -> dict[int, Any]:
+        """Validate the frame against ``gx_suite``; results keyed by rule index."""
+        self._runs += 1
+        gx_suite.name = f"{gx_suite.name}#{self._runs}"  # unique within this context
+        suite = self._context.suites.add(gx_suite)
+        definition = self._context.validation_definitions.add(
+            self._gx.ValidationDefinition(
+                name=f"validate_{suite.name}", data=self._batch_definition, suite=suite
+            )
+        )
+        outcome = definition.run(
+            batch_parameters={"dataframe": self._df},
+            expectation_parameters=copy.deepcopy(dict(params)),
+            result_format=_result_format(),
+        )
+        return _by_index(outcome.results)
+
+
+def _result_format() -> dict[str, Any]:
+    return {
+        "result_format": "BASIC",
+        "partial_unexpected_count": _PARTIAL_UNEXPECTED_COUNT,
+        "return_unexpected_index_query": False,
+    }
+
+
+def _by_index(results: Iterable[Any]) -> dict[int, Any]:
+    out = {}
+    for res in results:
+        idx = (res.expectation_config.meta or {}).get(_INDEX_META_KEY)
+        if idx is not None:
+            out[int(idx)] = res
+    return out
+
+
+def _to_check_result(
+    df: pd.DataFrame,
+    suite_name: str,
+    exp: Mapping[str, Any],
+    gx_result: Any,
+    raised: str | None,
+    missing_columns: set[str],
+) -> CheckResult:
+    """Turn one GX result (or the error that replaced it) into a CheckResult."""
+    etype = exp["type"]
+    kwargs = exp["kwargs"]
+    column = kwargs.get("column")
+    base = {
+        "suite": suite_name,
+        "expectation": etype,
+        "column": column,
+        "severity": exp["meta"]["severity"],
+        "description": exp.get("description") or etype.replace("_", " "),
+    }
+
+    error = raised
+    result: dict[str, Any] = {}
+    success = False
+    if gx_result is not None:
+        error = error or _exception_message(gx_result.exception_info)
+        result = dict(gx_result.result or {})
+        success = bool(gx_result.success) and error is None
+    elif error is None:
+        error = "Great Expectations returned no result for this check"
+
+    if column is not None and column in missing_columns and etype != "expect_column_to_exist":
+        return CheckResult(
+            **base,
+            success=False,
+            details=f"column '{column}' is missing, so this check could not run",
+        )
+    if error is not None:
+        return CheckResult(**base, success=False, details=f"the check could not run: {error}")
+
+    unexpected_count = int(result.get("unexpected_count") or 0)
+    unexpected_percent = float(result.get("unexpected_percent") or 0.0)
+    if success:
+        return CheckResult(
+            **base,
+            success=True,
+            unexpected_count=unexpected_count,
+            unexpected_percent=unexpected_percent,
+        )
+
+    if etype == "expect_column_to_exist":
+        return CheckResult(**base, success=False, details=_files_note(df))
+    if "observed_value" in result and "unexpected_count" not in result:
+        observed = result.get("observed_value")
+        bounds = _bounds_text(gx_result.expectation_config.kwargs)
+        return CheckResult(**base, success=False, details=f"observed {observed!s}{bounds}")
+
+    examples: list[str] = []
+    rows: list[str] = []
+    details = ""
+    if column is not None and column in df.columns and unexpected_count:
+        examples, rows, details = _locate_examples(
+            df, column, etype, result.get("partial_unexpected_list") or []
+        )
+    return CheckResult(
+        **base,
+        success=False,
+        unexpected_count=unexpected_count,
+        unexpected_percent=unexpected_percent,
+        examples=examples,
+        example_rows=rows,
+        details=details,
+    )
+
+
+def _locate_examples(
+    df: pd.DataFrame, column: str, etype: str, partial: list
+) -> tuple[list[str], list[str], str]:
+    """Distinct bad values and the ``file:row`` of the first row holding each.
+
+    Valid because every rule here is value-determined: a row holding a value GX reported
+    as unexpected is itself unexpected. One vectorised ``isin`` over the column; only the
+    bad rows' positions are touched after that.
+    """
+    series = df[column]
+    if etype == "expect_column_values_to_not_be_null":
+        values: list[Any] = [None]
+        mask = series.isna().to_numpy()
+    else:
+        values = []
+        seen: set[Any] = set()
+        for v in partial:
+            if _is_missing(v):
+                continue
+            key = _hashable(v)
+            if key not in seen:
+                seen.add(key)
+                values.append(v)
+            if len(values) >= MAX_EXAMPLES:
+                break
+        if not values:
+            return [], [], ""
+        mask = series.isin(values).to_numpy(dtype=bool)
+
+    positions = np.flatnonzero(mask)
+    if positions.size == 0:
+        return [_value_text(v) for v in values], [], ""
+
+    if values == [None]:
+        firsts = {None: positions[0]}
+    else:
+        found = pd.Series(series.to_numpy()[positions], copy=False)
+        first_pos = found.drop_duplicates(keep="first")
+        firsts = {_hashable(v): positions[i] for i, v in first_pos.items()}
+
+    examples: list[str] = []
+    rows: list[str] = []
+    for v in values:
+        pos = firsts.get(_hashable(v)) if v is not None else firsts.get(None)
+        if pos is None:
+            continue
+        examples.append(_value_text(v))
+        rows.append(_row_label(df, int(pos)))
+
+    details = ""
+    if etype == "expect_column_values_to_be_unique" and values and values[0] is not None:
+        first_value = series.iloc[int(positions[0])]
+        same = positions[series.to_numpy()[positions] == first_value][:MAX_EXAMPLES]
+        details = f"{_value_text(first_value)!r} appears at " + ", ".join(
+            _row_label(df, int(p)) for p in same
+        )
+    return examples, rows, details
+
+
+def _row_label(df: pd.DataFrame, pos: int) -> str:
+    """``file:row`` from the bookkeeping columns, falling back to the frame's own index."""
+    file_col, row_col = ROW_LOCATOR_COLUMNS
+    has_file, has_row = file_col in df.columns, row_col in df.columns
+    if has_file and has_row:
+        return f"{df[file_col].iloc[pos]}:{_int_text(df[row_col].iloc[pos])}"
+    if has_row:
+        return f"row {_int_text(df[row_col].iloc[pos])}"
+    return f"index {df.index[pos]}"
+
+
+def _files_note(df: pd.DataFrame, limit: int = MAX_EXAMPLES) -> str:
+    file_col = ROW_LOCATOR_COLUMNS[0]
+    if file_col not in df.columns:
+        return ""
+    files = [str(f) for f in pd.unique(df[file_col].dropna())]
+    if not files:
+        return ""
+    shown = ", ".join(files[:limit])
+    more = f" (+{len(files) - limit} more)" if len(files) > limit else ""
+    return f"file(s) in this extract: {shown}{more}"
+
+
+def _failure_line(r: CheckResult) -> str:
+    head = f"Critical data check failed ({r.suite}): "
+    if r.expectation == "expect_column_to_exist":
+        line = f"{head}column '{r.column}' is missing from the extract (expect_column_to_exist)"
+        return f"{line}; {r.details}" if r.details else line
+    where = f"column '{r.column}'" if r.column else "table"
+    line = f"{head}{where} — {r.expectation} ({r.description})"
+    if r.unexpected_count:
+        line += f": {r.unexpected_count:,} bad row(s)"
+        if r.examples:
+            line += ", e.g. " + ", ".join(_pair_examples(r, quote=True))
+        files = sorted({row.rsplit(":", 1)[0] for row in r.example_rows if ":" in row})
+        if files:
+            line += f" (file(s): {', '.join(files)})"
+        if r.details:
+            line += f"; {r.details}"
+    elif r.details:
+        line += f": {r.details}"
+    elif r.examples:
+        line += ": e.g. " + ", ".join(_pair_examples(r, quote=True))
+    return line
+
+
+def _pair_examples(r: CheckResult, *, quote: bool = False) -> list[str]:
+    out = []
+    for i, value in enumerate(r.examples[:MAX_EXAMPLES]):
+        text = f"'{value}'" if quote else str(value)
+        if i < len(r.example_rows):
+            text += f" at {r.example_rows[i]}"
+        out.append(text)
+    return out
+
+
+def _bounds_text(kwargs: Mapping[str, Any]) -> str:
+    lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
+    if lo is not None and hi is not None:
+        return f"; expected between {lo} and {hi}"
+    if lo is not None:
+        return f"; expected at least {lo}"
+    if hi is not None:
+        return f"; expected at most {hi}"
+    return ""
+
+
+def _exception_message(info: Any) -> str | None:
+    """The error message from GX's ``exception_info``, or None if nothing raised.
+
+    GX 1.x uses two shapes: a flat ``{"raised_exception": ..., "exception_message": ...}``
+    and a dict keyed by metric id whose values have that shape.
+    """
+    if not info:
+        return None
+    if isinstance(info, Mapping) and "raised_exception" in info:
+        if info.get("raised_exception"):
+            return _one_line(info.get("exception_message") or "unknown error")
+        return None
+    messages: list[str] = []
+    if isinstance(info, Mapping):
+        for value in info.values():
+            if isinstance(value, Mapping) and value.get("raised_exception"):
+                msg = _one_line(value.get("exception_message") or "unknown error")
+                if msg not in messages:
+                    messages.append(msg)
+    return "; ".join(messages) or None
+
+
+def _plain(value: Any) -> Any:
+    """Make a parameter JSON-like: sets sorted to lists, arrays/Index/tuples to lists."""
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, (tuple, list, pd.Index, pd.Series, np.ndarray)):
+        return [_plain(v) for v in list(value)]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return isinstance(value, float) and math.isnan(value)
+    except TypeError:
+        return False
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def _value_text(value: Any) -> str:
+    return "<blank>" if _is_missing(value) else str(value)
+
+
+def _int_text(value: Any) -> str:
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _one_line(exc: Any) -> str:
+    text = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(exc)
+    return " ".join(text.split())
+
+
+def _month_ordinal(month: str) -> int:
+    m = _MONTH_RE.match(month)
+    if not m:
+        raise ValueError(f"not a YYYY-MM month: {month!r}")
+    return int(m.group(1)) * 12 + int(m.group(2)) - 1
+
+
+def _ordinal_month(ordinal: int) -> str:
+    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
