@@ -126,6 +126,8 @@ display(section.rows_table(ctx.files, ctx.period))
        "failure stops the run before analysis, so any page you read passed every critical check; "
        "warnings are listed for information."),
     code("""display(section.validation_table(ctx.checks))"""),
+    md("## Configuration used\nThe area's settings as read from its configuration file (also in `manifest.json`)."),
+    code("""display(Markdown(section.config_markdown(figures["config"])))"""),
 ]
 
 for name, nb in (("20_crime_and_asb.ipynb", crime), ("10_data_quality.ipynb", dq)):

@@ -219,6 +219,7 @@ def build_figures(
             "forces": list(config.forces),
             "synthetic": config.synthetic,
         },
+        "config": config.record(),
         "period": {**period.to_dict(), "previous": period.previous().to_dict()},
         "months_present": len(present),
         "months_expected": period.length,

@@ -59,6 +59,15 @@ def validate_raw(raw: pd.DataFrame, months: list[str]) -> list[dict]:
     return [asdict(r) for r in results]
 
 
+def ensure_sample_data(config: AreaConfig) -> None:
+    """The synthetic default runs out of the box: generate it when its folder is absent."""
+    if config.synthetic and not config.data_dir.exists():
+        from analysis.sample_data import generate_sample
+
+        log.info("generating the synthetic sample area in %s", config.data_dir.name)
+        generate_sample(config.data_dir)
+
+
 def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
     """Read, check and tidy every police.uk file of the area; write the processed tables."""
     out = (processed_dir or PROCESSED) / config.area

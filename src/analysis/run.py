@@ -25,7 +25,7 @@ from pathlib import Path
 from analysis.config import REPO_ROOT, AreaConfig, ConfigError, check_inputs_exist, load_config
 from analysis.errors import PipelineError
 from analysis.periods import Period
-from analysis.pipeline import AreaData, ingest_area, prepare_period
+from analysis.pipeline import AreaData, ensure_sample_data, ingest_area, prepare_period
 from analysis.render import render_notebook, write_index
 
 log = logging.getLogger("analysis.run")
@@ -166,6 +166,7 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
 def run(area: str, data_dir: str | None = None, periods: list[str] | None = None) -> list[Path]:
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     config = load_config(area, data_dir)
+    ensure_sample_data(config)
     check_inputs_exist(config)
     chosen = [config.period_by_slug(p) for p in periods] if periods else list(config.periods)
     os.environ.pop("MPLBACKEND", None)  # agg would silently drop inline charts from notebooks
@@ -184,8 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list-periods", action="store_true", help="print the configured period slugs and exit")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format=fmt, datefmt="%H:%M:%S")
+    (BUILD / "logs").mkdir(parents=True, exist_ok=True)
+    log_file = logging.FileHandler(BUILD / "logs" / f"{args.area}.log", mode="w", encoding="utf-8")
+    log_file.setFormatter(logging.Formatter(fmt))
+    logging.getLogger().addHandler(log_file)
     for noisy in ("papermill", "traitlets", "great_expectations", "matplotlib", "nbconvert"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:

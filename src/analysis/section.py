@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.config import REPO_ROOT, AreaConfig, load_config
 from analysis.geography import read_boundaries
 from analysis.periods import Period, month_label
-from analysis.pipeline import ingest_area, load_json, prepare_period
+from analysis.pipeline import ensure_sample_data, ingest_area, load_json, prepare_period
 
 OUTPUTS = Path(os.environ.get("CSP_OUTPUT_DIR", REPO_ROOT / "outputs"))
 
@@ -42,6 +42,7 @@ def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "")
         wd = OUTPUTS / area / period
         if not (wd / "figures.json").exists():
             wd = Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build")) / "interactive" / area / period
+            ensure_sample_data(config)
             prepare_period(config, ingest_area(config), per, wd)
     ward_set = config.ward_set_for(per)
     boundaries = read_boundaries(ward_set.boundaries) if ward_set.boundaries else None
@@ -172,3 +173,11 @@ def rows_table(files: list[dict], period: Period) -> pd.DataFrame:
     out.loc["Total"] = out.sum()
     out.index.name = "File"
     return out.map("{:,}".format)
+
+
+def config_markdown(record: dict) -> str:
+    """The configuration as a YAML block, so a reviewer can see exactly what was run."""
+    import yaml
+
+    text = yaml.safe_dump(record["settings"], sort_keys=False, allow_unicode=True)
+    return f"From `{record['config_file']}`:\n\n```yaml\n{text}```"
