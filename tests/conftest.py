@@ -15,8 +15,14 @@ HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LS
 ID = "a" * 63
 
 
-def street_row(i: int, month: str, lsoa: str, crime_type: str, lon: str = "0.5", lat: str = "51.4") -> str:
-    crime_id = "" if crime_type == "Anti-social behaviour" else f"{ID[:-len(str(i))]}{i}".ljust(64, "0")[:64]
+def street_row(
+    i: int, month: str, lsoa: str, crime_type: str, lon: str = "0.5", lat: str = "51.4"
+) -> str:
+    crime_id = (
+        ""
+        if crime_type == "Anti-social behaviour"
+        else f"{ID[: -len(str(i))]}{i}".ljust(64, "0")[:64]
+    )
     name = f"Tiny {lsoa[-3:]}" if lsoa else ""
     if not lsoa:
         lon = lat = ""
@@ -58,30 +64,59 @@ def write_tiny_area(root: Path, rows: dict = TINY_ROWS, periods: str | None = No
             lines.append(street_row(i, month, lsoa, ctype))
         # archive layout for one month, flat for the others: both must be found
         folder = data / "police_uk" / month if month == "2025-01" else data / "police_uk"
-        (folder / f"{month}-testforce-street.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (data / "lookups" / "LSOA11_WD19_LAD19_EW_LU.csv").write_text(textwrap.dedent("""\
+        (folder / f"{month}-testforce-street.csv").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+    (data / "lookups" / "LSOA11_WD19_LAD19_EW_LU.csv").write_text(
+        textwrap.dedent("""\
         FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM
         1,E01000001,Tiny 001A,E05000001,Alpha,E06000099,Tinytown
         2,E01000004,Tiny 002A,E05000002,Beta,E06000099,Tinytown
         3,E01000010,Other 001A,E05000010,Elsewhere,E07000098,Otherby
-        """))
-    (data / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv").write_text("\ufeff" + textwrap.dedent("""\
+        """)
+    )
+    (data / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv").write_text(
+        "\ufeff"
+        + textwrap.dedent("""\
         LSOA21CD,LSOA21NM,LSOA21NMW,WD23CD,WD23NM,WD23NMW,LAD23CD,LAD23NM,LAD23NMW,ObjectId
         E01000001,Tiny 001A,,E05000101,Alpha New,,E06000099,Tinytown,,1
         E01000002,Tiny 001B,,E05000101,Alpha New,,E06000099,Tinytown,,2
         E01000003,Tiny 002B,,E05000102,Beta New,,E06000099,Tinytown,,3
         E01000010,Other 001A,,E05000110,Elsewhere,,E07000098,Otherby,,4
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     (data / "population" / "mye.csv").write_text(
         "Code,Name,Geography,Mid-2020,Mid-2019, Mid-2018\n"
         "E06000099,Tinytown,Unitary Authority,2000,1900,1800\n"
         "E07000098,Otherby,Non-metropolitan District,1000,1000,1000\n"
     )
-    square = lambda x: {"type": "Polygon", "coordinates": [[[x, 51], [x + 1, 51], [x + 1, 52], [x, 52], [x, 51]]]}  # noqa: E731
-    (data / "boundaries" / "wards.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"WD23CD": "E05000101", "WD23NM": "Alpha New"}, "geometry": square(0)},
-        {"type": "Feature", "properties": {"WD23CD": "E05000102", "WD23NM": "Beta New"}, "geometry": square(1)},
-    ]}))
+
+    def square(x: int) -> dict:
+        return {
+            "type": "Polygon",
+            "coordinates": [[[x, 51], [x + 1, 51], [x + 1, 52], [x, 52], [x, 51]]],
+        }
+
+    (data / "boundaries" / "wards.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"WD23CD": "E05000101", "WD23NM": "Alpha New"},
+                        "geometry": square(0),
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"WD23CD": "E05000102", "WD23NM": "Beta New"},
+                        "geometry": square(1),
+                    },
+                ],
+            }
+        )
+    )
     cfg_dir = root / "config"
     cfg_dir.mkdir()
     template = textwrap.dedent("""\

@@ -53,4 +53,6 @@ def test_poisson_test_hand_computed_small_counts():
 
 def test_poisson_test_accounts_for_exposure():
     # 24 in 12 months vs 12 in 6 months is the same monthly rate.
-    assert poisson_change_test(24, 12, exposure_current=12, exposure_previous=6).p_value == pytest.approx(1.0)
+    assert poisson_change_test(
+        24, 12, exposure_current=12, exposure_previous=6
+    ).p_value == pytest.approx(1.0)

@@ -24,7 +24,9 @@ def test_unknown_area_names_the_known_ones():
 
 def test_bad_period_and_lad_code_name_the_file(tmp_path):
     good = (load_config("sample").source_file).read_text()
-    (tmp_path / "bad.yaml").write_text(good.replace("type: calendar_year, year: 2024", "type: calendar_year, year: soon"))
+    (tmp_path / "bad.yaml").write_text(
+        good.replace("type: calendar_year, year: 2024", "type: calendar_year, year: soon")
+    )
     with pytest.raises(ConfigError, match=r"bad.yaml periods\[\d\]: .*whole number"):
         load_config("bad", config_dir=tmp_path)
     (tmp_path / "lad.yaml").write_text(good.replace("[E06900001]", "[Medway]"))

@@ -24,10 +24,20 @@ def shows_code(html: str) -> bool:
 
 
 def run_cli(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CSP_OUTPUT_DIR": str(tmp / "outputs"), "CSP_PROCESSED_DIR": str(tmp / "processed"),
-           "CSP_BUILD_DIR": str(tmp / "build")}
-    return subprocess.run([sys.executable, "-m", "analysis.run", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=900)
+    env = {
+        **os.environ,
+        "CSP_OUTPUT_DIR": str(tmp / "outputs"),
+        "CSP_PROCESSED_DIR": str(tmp / "processed"),
+        "CSP_BUILD_DIR": str(tmp / "build"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.run", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +58,14 @@ def test_sample_writes_every_period_and_the_index(sample_run):
     index = (sample_run / "index.html").read_text()
     for period in config.periods:
         folder = sample_run / "sample" / period.slug
-        for name in ("crime.html", "asb.html", "data_quality.html", "analyst/crime.html", "figures.json",
-                     "manifest.json"):
+        for name in (
+            "crime.html",
+            "asb.html",
+            "data_quality.html",
+            "analyst/crime.html",
+            "figures.json",
+            "manifest.json",
+        ):
             assert (folder / name).is_file(), f"{period.slug}/{name} missing"
         assert f"sample/{period.slug}/crime.html" in index
     assert "synthetic" in index.lower()
@@ -58,7 +74,9 @@ def test_sample_writes_every_period_and_the_index(sample_run):
 def test_sample_figures_are_consistent(sample_run):
     from analysis.change import percent_change
 
-    figs = [json.loads(p.read_text()) for p in sorted((sample_run / "sample").glob("*/figures.json"))]
+    figs = [
+        json.loads(p.read_text()) for p in sorted((sample_run / "sample").glob("*/figures.json"))
+    ]
     assert figs
     for f in figs:
         for key in ("start", "end"):
@@ -67,11 +85,15 @@ def test_sample_figures_are_consistent(sample_run):
         for m in ("crime", "asb"):
             fig = f[m]
             assert sum(x["count"] for x in fig["monthly"]) == fig["total"]
-            assert sum(w["count"] for w in fig["by_ward"]) + fig["rows_without_ward"] == fig["total"]
+            assert (
+                sum(w["count"] for w in fig["by_ward"]) + fig["rows_without_ward"] == fig["total"]
+            )
             assert fig["rate_per_1000"] == round(fig["total"] / f["population"]["value"] * 1000, 1)
             if fig["previous_total"] is not None:
                 assert fig["change"] == fig["total"] - fig["previous_total"]
-                assert fig["change_pct"] == round(percent_change(fig["total"], fig["previous_total"]), 1)
+                assert fig["change_pct"] == round(
+                    percent_change(fig["total"], fig["previous_total"]), 1
+                )
             assert len(fig["top_wards"]) == 5
         assert sum(d["count"] for d in f["crime"]["by_type"]) == f["crime"]["total"]
     # the sample starts in April 2021, so every configured period has a complete previous one,
@@ -81,15 +103,27 @@ def test_sample_figures_are_consistent(sample_run):
         assert f["crime"]["comparison"]["status"] == "complete"
         assert f["crime"]["change_pct"] > 0 and f["asb"]["change_pct"] < 0
     trend = by_slug["fy2024-25"]["crime"]["trend"]
-    assert [t["label"] for t in trend if t["complete"]] == ["2021/22", "2022/23", "2023/24", "2024/25"]
-    assert by_slug["fy2022-23"]["wards"]["count"] == 22 and by_slug["fy2024-25"]["wards"]["count"] == 24
+    assert [t["label"] for t in trend if t["complete"]] == [
+        "2021/22",
+        "2022/23",
+        "2023/24",
+        "2024/25",
+    ]
+    assert (
+        by_slug["fy2022-23"]["wards"]["count"] == 22
+        and by_slug["fy2024-25"]["wards"]["count"] == 24
+    )
 
 
 def test_reviewer_html_is_self_contained_and_codeless(sample_run):
     for page in (sample_run / "sample").glob("*/*.html"):
         html = page.read_text()
-        assert not re.search(r"<script[^>]+src=[\"']https?:", html), f"{page.name} loads a remote script"
-        assert "Traceback" not in html and not shows_code(html), f"{page.name} shows code or a traceback"
+        assert not re.search(r"<script[^>]+src=[\"']https?:", html), (
+            f"{page.name} loads a remote script"
+        )
+        assert "Traceback" not in html and not shows_code(html), (
+            f"{page.name} shows code or a traceback"
+        )
         assert str(REPO) not in html, f"{page.name} contains a local path"
     crime = next((sample_run / "sample").glob("*/crime.html")).read_text()
     assert crime.count("data:image/png;base64") >= 5  # trend, months, types, map, peers
@@ -107,7 +141,9 @@ def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
     generate_sample(data)
     victim = sorted(data.rglob("2024-06-*-street.csv"))[0]
     lines = victim.read_text().splitlines()
-    lines[6] = lines[6].replace(",Burglary,", ",Burglry,").replace(",Shoplifting,", ",Shoplifting!,")
+    lines[6] = (
+        lines[6].replace(",Burglary,", ",Burglry,").replace(",Shoplifting,", ",Shoplifting!,")
+    )
     parts = lines[9].split(",")
     parts[7] = "E0X123"  # malformed LSOA code on line 10
     lines[9] = ",".join(parts)
@@ -151,7 +187,9 @@ def test_medway_2025_matches_an_independent_count(tmp_path):
     assert figures["crime"]["peers"]["of"] == 13  # Medway among the 13 Kent and Medway authorities
     assert figures["crime"]["previous_total"] is None  # no 2024 data: no change is computed
     assert "no police.uk data" in figures["crime"]["comparison"]["note"].lower()
-    manifest = json.loads((tmp_path / "outputs" / "medway" / "cy2025" / "manifest.json").read_text())
+    manifest = json.loads(
+        (tmp_path / "outputs" / "medway" / "cy2025" / "manifest.json").read_text()
+    )
     assert all(not Path(i["file"]).is_absolute() for i in manifest["inputs"])
     assert len([i for i in manifest["inputs"] if i["file"].startswith("police_uk/")]) == 15
 
@@ -162,9 +200,17 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--hide-scrollbars"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--hide-scrollbars",
+]
 
 
 def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
@@ -172,17 +218,28 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
     browser = _chromium()
     if browser is None:
         if os.environ.get("CSP_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium is required in CI (Debian package 'chromium') but is not installed")
+            pytest.fail(
+                "chromium is required in CI (Debian package 'chromium') but is not installed"
+            )
         pytest.skip("chromium is not installed (apt-get install chromium)")
     from matplotlib.image import imread
 
     folder = next((sample_run / "sample").glob("fy2024-25"))
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    for page, needles in (("crime.html", ["All recorded crime", "per 1,000 residents", "Hotspots", "Peer comparison"]),
-                          ("data_quality.html", ["Validation summary", "police_uk_raw", "Pass"])):
+    for page, needles in (
+        (
+            "crime.html",
+            ["All recorded crime", "per 1,000 residents", "Hotspots", "Peer comparison"],
+        ),
+        ("data_quality.html", ["Validation summary", "police_uk_raw", "Pass"]),
+    ):
         url = (folder / page).as_uri()
-        dom = subprocess.run([browser, *CHROME_FLAGS, *profile, "--dump-dom", url], capture_output=True,
-                             text=True, timeout=120).stdout
+        dom = subprocess.run(
+            [browser, *CHROME_FLAGS, *profile, "--dump-dom", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
         for needle in needles:
             assert needle in dom, f"{page}: '{needle}' not rendered"
         assert "Traceback" not in dom and not shows_code(dom)
@@ -192,8 +249,18 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
             assert "<table" in dom
         for width in (1280, 400):
             shot = tmp_path / f"{page}-{width}.png"
-            subprocess.run([browser, *CHROME_FLAGS, *profile, f"--window-size={width},2400",
-                            f"--screenshot={shot}", url], capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    browser,
+                    *CHROME_FLAGS,
+                    *profile,
+                    f"--window-size={width},2400",
+                    f"--screenshot={shot}",
+                    url,
+                ],
+                capture_output=True,
+                timeout=120,
+            )
             image = imread(shot)
             assert image.shape[1] == width
             assert image[..., :3].std() > 0.05, f"{shot.name} looks blank"
@@ -203,15 +270,23 @@ def test_notebook_runs_interactively_with_its_defaults(tmp_path):
     """An analyst opening a notebook and running all cells: no parameters injected, no prior run."""
     import papermill as pm
 
-    env = {"CSP_OUTPUT_DIR": str(tmp_path / "outputs"), "CSP_BUILD_DIR": str(tmp_path / "build"),
-           "CSP_PROCESSED_DIR": str(tmp_path / "processed")}
+    env = {
+        "CSP_OUTPUT_DIR": str(tmp_path / "outputs"),
+        "CSP_BUILD_DIR": str(tmp_path / "build"),
+        "CSP_PROCESSED_DIR": str(tmp_path / "processed"),
+    }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # inherited by the kernel
     try:
         for nb in ("20_crime_and_asb.ipynb", "10_data_quality.ipynb"):
             out = tmp_path / nb
-            pm.execute_notebook(str(REPO / "notebooks" / nb), str(out), kernel_name="csp-assessment",
-                                progress_bar=False, cwd=str(REPO / "notebooks"))
+            pm.execute_notebook(
+                str(REPO / "notebooks" / nb),
+                str(out),
+                kernel_name="csp-assessment",
+                progress_bar=False,
+                cwd=str(REPO / "notebooks"),
+            )
             text = out.read_text()
             assert "image/png" in text or nb.startswith("10"), f"{nb} drew no chart"
     finally:

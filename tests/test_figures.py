@@ -3,7 +3,14 @@
 import pytest
 
 from analysis.figures import build_figures, comparison_status
-from analysis.ingest import account, attach_geography, build_area_table, lad_month_counts, period_table, read_all
+from analysis.ingest import (
+    account,
+    attach_geography,
+    build_area_table,
+    lad_month_counts,
+    period_table,
+    read_all,
+)
 from analysis.periods import Period
 from analysis.population import read_mye
 
@@ -14,8 +21,13 @@ def figures(tiny):
     area = build_area_table(raw, tiny)
     (period,) = tiny.periods  # March 2024 to February 2025
     return build_figures(
-        config=tiny, period=period, ptable=period_table(area, tiny, period), area=area,
-        lad_counts=lad_month_counts(raw), mye=read_mye(tiny.population), ingest_report=account(raw, tiny),
+        config=tiny,
+        period=period,
+        ptable=period_table(area, tiny, period),
+        area=area,
+        lad_counts=lad_month_counts(raw),
+        mye=read_mye(tiny.population),
+        ingest_report=account(raw, tiny),
         validation=[],
     )
 
@@ -24,7 +36,12 @@ def test_level_rate_and_population(figures):
     # crimes in the area: Jan burglary, violence, shoplifting; Feb other theft = 4; ASB Jan + Feb = 2
     assert (figures["crime"]["total"], figures["asb"]["total"]) == (4, 2)
     # centre of Mar 2024 - Feb 2025 is 2024; latest estimate at or before it is mid-2020: 2,000
-    assert figures["population"] == {**figures["population"], "value": 2000, "year": 2020, "requested_year": 2024}
+    assert figures["population"] == {
+        **figures["population"],
+        "value": 2000,
+        "year": 2020,
+        "requested_year": 2024,
+    }
     assert figures["crime"]["rate_per_1000"] == 2.0 and figures["asb"]["rate_per_1000"] == 1.0
     assert figures["period"]["start"] == "2024-03" and figures["period"]["end"] == "2025-02"
     assert figures["months_present"] == 2 and len(figures["months_missing"]) == 10
@@ -32,7 +49,9 @@ def test_level_rate_and_population(figures):
 
 def test_no_change_is_computed_against_an_absent_period(figures):
     crime = figures["crime"]
-    assert crime["previous_total"] is None and crime["change"] is None and crime["change_pct"] is None
+    assert (
+        crime["previous_total"] is None and crime["change"] is None and crime["change_pct"] is None
+    )
     assert crime["comparison"]["status"] == "absent"
     assert "no comparison" in crime["comparison"]["note"].lower()
 
@@ -45,7 +64,11 @@ def test_top_wards_breakdown_and_peers(figures):
         {"ward": "Beta New", "ward_code": "E05000102", "count": 2, "share": 50.0},
     ]
     by_type = {d["group"]: (d["count"], d["share"]) for d in crime["by_type"]}
-    assert by_type["Theft"] == (2, 50.0) and by_type["Burglary"] == (1, 25.0) and by_type["Robbery"] == (0, 0.0)
+    assert (
+        by_type["Theft"] == (2, 50.0)
+        and by_type["Burglary"] == (1, 25.0)
+        and by_type["Robbery"] == (0, 0.0)
+    )
     assert sum(d["count"] for d in crime["by_type"]) == crime["total"]
     peers = crime["peers"]
     # Tinytown 4 / 2,000 = 2.0 per 1,000; Otherby 1 / 1,000 = 1.0
@@ -56,7 +79,9 @@ def test_top_wards_breakdown_and_peers(figures):
 def test_trend_marks_incomplete_periods(figures):
     trend = figures["crime"]["trend"]
     assert [(t["start"], t["count"], t["months_present"], t["complete"]) for t in trend] == [
-        ("2013-03", 2, 1, False), ("2024-03", 4, 2, False)]
+        ("2013-03", 2, 1, False),
+        ("2024-03", 4, 2, False),
+    ]
     assert [m["count"] for m in figures["crime"]["monthly"]][-2:] == [3, 1]
 
 

@@ -45,6 +45,18 @@ def test_bad_periods_are_explained(spec, message):
 def test_assign_periods_aligns_with_the_template():
     fy = Period("financial_year", "2024-04", "2025-03")
     months = pd.Series(["2024-03", "2024-04", "2025-03", "2025-04", "2014-01"])
-    assert assign_periods(months, fy).tolist() == ["2023-04", "2024-04", "2024-04", "2025-04", "2013-04"]
+    assert assign_periods(months, fy).tolist() == [
+        "2023-04",
+        "2024-04",
+        "2024-04",
+        "2025-04",
+        "2013-04",
+    ]
     cy = Period("calendar_year", "2025-01", "2025-12")
-    assert assign_periods(months, cy).tolist() == ["2024-01", "2024-01", "2025-01", "2025-01", "2014-01"]
+    assert assign_periods(months, cy).tolist() == [
+        "2024-01",
+        "2024-01",
+        "2025-01",
+        "2025-01",
+        "2014-01",
+    ]

@@ -9,7 +9,9 @@ def main(paths: list[str]) -> int:
     for path in paths:
         nb = json.load(open(path, encoding="utf-8"))
         for i, cell in enumerate(nb.get("cells", [])):
-            if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            if cell.get("cell_type") == "code" and (
+                cell.get("outputs") or cell.get("execution_count")
+            ):
                 bad.append(f"{path}: cell {i} has outputs or an execution count (run `make strip`)")
                 break
     print("\n".join(bad) or f"{len(paths)} notebook(s) stripped")

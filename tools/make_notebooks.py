@@ -50,8 +50,10 @@ display(Markdown(f"# {title}: {ctx.config.name}, {ctx.period.label}"))
 display(Markdown(section.headline_markdown(figures, measure)))
 """),
     code("""display(section.summary_table(figures, measure))"""),
-    md("## General trend\nTotals for every period of data held, aligned with the period assessed. "
-       "Periods with missing months are shown hatched and are not comparable."),
+    md(
+        "## General trend\nTotals for every period of data held, aligned with the period assessed. "
+        "Periods with missing months are shown hatched and are not comparable."
+    ),
     code("""charts.trend_chart(fig, measure, ctx.config.name);"""),
     md("## Seasonality\nCounts per month in the period; the dashed line is the monthly average."),
     code("""charts.seasonality_chart(fig, measure, ctx.config.name, ctx.period.label);"""),
@@ -122,11 +124,15 @@ display(Markdown(
     f"areas and {rows['lsoa_not_in_lookup']:,} had an LSOA code missing from the lookup."))
 display(section.rows_table(ctx.files, ctx.period))
 """),
-    md("## Validation summary\nEvery check run on the raw extract and the processed table. A critical "
-       "failure stops the run before analysis, so any page you read passed every critical check; "
-       "warnings are listed for information."),
+    md(
+        "## Validation summary\nEvery check run on the raw extract and the processed table. A critical "
+        "failure stops the run before analysis, so any page you read passed every critical check; "
+        "warnings are listed for information."
+    ),
     code("""display(section.validation_table(ctx.checks))"""),
-    md("## Configuration used\nThe area's settings as read from its configuration file (also in `manifest.json`)."),
+    md(
+        "## Configuration used\nThe area's settings as read from its configuration file (also in `manifest.json`)."
+    ),
     code("""display(Markdown(section.config_markdown(figures["config"])))"""),
 ]
 

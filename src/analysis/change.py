@@ -45,7 +45,11 @@ class ChangeTest:
 
 
 def poisson_change_test(
-    current: int, previous: int, *, exposure_current: float = 1.0, exposure_previous: float = 1.0,
+    current: int,
+    previous: int,
+    *,
+    exposure_current: float = 1.0,
+    exposure_previous: float = 1.0,
     level: float = 0.05,
 ) -> ChangeTest:
     """Is ``current`` different from ``previous`` by more than Poisson chance variation?"""
@@ -54,4 +58,6 @@ def poisson_change_test(
         return ChangeTest(p_value=1.0, significant=False, level=level)
     p = exposure_current / (exposure_current + exposure_previous)
     result = binomtest(int(current), total, p, alternative="two-sided")
-    return ChangeTest(p_value=float(result.pvalue), significant=bool(result.pvalue < level), level=level)
+    return ChangeTest(
+        p_value=float(result.pvalue), significant=bool(result.pvalue < level), level=level
+    )

@@ -29,15 +29,22 @@ def trend_chart(fig_measure: dict, measure: str, area_name: str):
     """Totals for every period in the data; incomplete periods hatched and labelled."""
     trend = fig_measure["trend"]
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    labels = [t["label"] + ("" if t["complete"] else f"\n({t['months_present']} months)") for t in trend]
+    labels = [
+        t["label"] + ("" if t["complete"] else f"\n({t['months_present']} months)") for t in trend
+    ]
     counts = [t["count"] for t in trend]
     bars = ax.bar(labels, counts, color=PALETTE[measure])
     for bar, t in zip(bars, trend, strict=True):
         if not t["complete"]:
             bar.set_hatch("//")
             bar.set_facecolor("#b1b4b6")
-        ax.annotate(f"{t['count']:,}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center", va="bottom", fontsize=9)
+        ax.annotate(
+            f"{t['count']:,}",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     ax.set_title(f"{fig_measure['label'].capitalize()} in {area_name}, by period")
     ax.set_ylabel("Count")
     ax.set_xlabel("Period (grey hatched = incomplete data)")
@@ -53,7 +60,13 @@ def seasonality_chart(fig_measure: dict, measure: str, area_name: str, period_la
     y = [m["count"] for m in monthly]
     ax.plot(x, y, marker="o", color=PALETTE[measure])
     if y:
-        ax.axhline(np.mean(y), color="#505a5f", linestyle="--", linewidth=1, label=f"Monthly average ({np.mean(y):,.0f})")
+        ax.axhline(
+            np.mean(y),
+            color="#505a5f",
+            linestyle="--",
+            linewidth=1,
+            label=f"Monthly average ({np.mean(y):,.0f})",
+        )
         ax.legend(loc="lower right")
     ax.set_ylim(0, max(y) * 1.15 if y and max(y) else 1)
     ax.set_title(f"{fig_measure['label'].capitalize()} per month, {period_label}")
@@ -71,8 +84,14 @@ def type_chart(by_type: list[dict], period_label: str):
     shares = [d["share"] for d in by_type]
     sns.barplot(x=shares, y=groups, ax=ax, color=PALETTE["crime"], orient="h")
     for i, d in enumerate(by_type):
-        ax.annotate(f"{d['share']:.1f}% ({d['count']:,})", (d["share"], i), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{d['share']:.1f}% ({d['count']:,})",
+            (d["share"], i),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(0, max(shares + [1]) * 1.3)
     ax.set_title(f"Recorded crime by type, {period_label} (% of all crime)")
     ax.set_xlabel("Share of recorded crime (%)")
@@ -111,7 +130,9 @@ def ward_map(boundaries: dict, by_ward: list[dict], measure: str, title: str):
     coll.set_array(np.asarray(values, dtype=float))
     ax.add_collection(coll)
     if grey:
-        ax.add_collection(PatchCollection(grey, facecolor="#dddddd", edgecolor="white", linewidth=0.6))
+        ax.add_collection(
+            PatchCollection(grey, facecolor="#dddddd", edgecolor="white", linewidth=0.6)
+        )
     ax.autoscale_view()
     ax.set_aspect(1 / np.cos(np.deg2rad(np.mean(ax.get_ylim()))))
     ax.set_axis_off()
@@ -119,12 +140,23 @@ def ward_map(boundaries: dict, by_ward: list[dict], measure: str, title: str):
     cbar.set_label("Count in period")
     cbar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     top = sorted(by_ward, key=lambda w: -w["count"])[:5]
-    centroids = {f["code"]: np.vstack(_rings(f["geometry"])).mean(axis=0) for f in boundaries["features"] if _rings(f["geometry"])}
+    centroids = {
+        f["code"]: np.vstack(_rings(f["geometry"])).mean(axis=0)
+        for f in boundaries["features"]
+        if _rings(f["geometry"])
+    }
     for rank, w in enumerate(top, start=1):
         if w["ward_code"] in centroids:
             x, y = centroids[w["ward_code"]]
-            ax.annotate(str(rank), (x, y), ha="center", va="center", fontsize=10, weight="bold",
-                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.5})
+            ax.annotate(
+                str(rank),
+                (x, y),
+                ha="center",
+                va="center",
+                fontsize=10,
+                weight="bold",
+                bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.5},
+            )
     ax.set_title(title + "\n(numbers mark the five highest wards)")
     fig.tight_layout()
     return fig
@@ -139,8 +171,14 @@ def peer_chart(peers: dict, measure: str, period_label: str):
     ax.barh(names, rates, color=colours)
     ax.invert_yaxis()
     for i, r in enumerate(rows):
-        ax.annotate(f"{r['rate_per_1000']:.1f}", (r["rate_per_1000"], i), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{r['rate_per_1000']:.1f}",
+            (r["rate_per_1000"], i),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     what = "Crimes" if measure == "crime" else "ASB incidents"
     ax.set_title(f"{what} per 1,000 residents by local authority in the force area, {period_label}")
     ax.set_xlabel("Rate per 1,000 residents")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.errors import PipelineError
 from analysis.periods import Period, PeriodError, month_index, parse_month, period_from_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ CONFIG_DIR = REPO_ROOT / "config"
 _LAD_RE = re.compile(r"^[EW]0[6-9]\d{6}$")
 
 
-class ConfigError(ValueError):
+class ConfigError(PipelineError, ValueError):
     """The area configuration is missing, malformed or inconsistent."""
 
 
@@ -131,7 +132,9 @@ def load_config(
     path = config_dir / f"{area}.yaml"
     if not path.exists():
         known = ", ".join(available_areas(config_dir)) or "none"
-        raise ConfigError(f"unknown area '{area}': no file config/{area}.yaml (known areas: {known})")
+        raise ConfigError(
+            f"unknown area '{area}': no file config/{area}.yaml (known areas: {known})"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -143,7 +146,9 @@ def load_config(
     codes = tuple(str(c) for c in _as_list(_require(raw, "local_authority_codes", where)))
     for code in codes:
         if not _LAD_RE.match(code):
-            raise ConfigError(f"{where}: local authority code '{code}' is not an ONS LAD code (e.g. E06000035)")
+            raise ConfigError(
+                f"{where}: local authority code '{code}' is not an ONS LAD code (e.g. E06000035)"
+            )
     forces = tuple(str(f).strip().lower() for f in _as_list(_require(raw, "forces", where)))
 
     if data_dir not in (None, ""):

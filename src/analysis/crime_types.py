@@ -40,7 +40,9 @@ KNOWN_GROUPS: list[str] = sorted(set(CRIME_GROUPS.values()))
 def measure_of(crime_type: pd.Series) -> pd.Series:
     """'asb' for anti-social behaviour incidents, 'crime' for everything else."""
     return pd.Series(
-        pd.Categorical((crime_type == ASB).map({True: "asb", False: "crime"}), categories=["crime", "asb"]),
+        pd.Categorical(
+            (crime_type == ASB).map({True: "asb", False: "crime"}), categories=["crime", "asb"]
+        ),
         index=crime_type.index,
     )
 

@@ -38,7 +38,12 @@ def comparison_status(months_present: set[str], period: Period) -> dict:
     else:
         status = "complete"
         note = ""
-    return {"status": status, "months_present": len(present), "months_missing": missing, "note": note}
+    return {
+        "status": status,
+        "months_present": len(present),
+        "months_missing": missing,
+        "note": note,
+    }
 
 
 def monthly_counts(rows: pd.DataFrame, months: list[str]) -> list[dict]:
@@ -76,7 +81,10 @@ def ward_counts(rows: pd.DataFrame) -> pd.DataFrame:
     total = len(rows)
     known = rows.dropna(subset=["ward_code"])
     counts = (
-        known.groupby(["ward_code", "ward_name"]).size().rename("count").reset_index()
+        known.groupby(["ward_code", "ward_name"])
+        .size()
+        .rename("count")
+        .reset_index()
         .sort_values(["count", "ward_name"], ascending=[False, True], kind="stable")
     )
     counts["share"] = counts["count"] / total * 100 if total else 0.0
@@ -87,7 +95,11 @@ def type_breakdown(rows: pd.DataFrame) -> list[dict]:
     total = len(rows)
     counts = rows.groupby("crime_group").size()
     out = [
-        {"group": g, "count": int(counts.get(g, 0)), "share": _round(counts.get(g, 0) / total * 100 if total else 0.0)}
+        {
+            "group": g,
+            "count": int(counts.get(g, 0)),
+            "share": _round(counts.get(g, 0) / total * 100 if total else 0.0),
+        }
         for g in KNOWN_GROUPS
         if g != "Anti-social behaviour"
     ]
@@ -95,7 +107,11 @@ def type_breakdown(rows: pd.DataFrame) -> list[dict]:
 
 
 def peer_comparison(
-    lad_counts: pd.DataFrame, mye: pd.DataFrame, config: AreaConfig, period: Period, measure: str,
+    lad_counts: pd.DataFrame,
+    mye: pd.DataFrame,
+    config: AreaConfig,
+    period: Period,
+    measure: str,
     pop_year: int,
 ) -> dict:
     """The area's rate and rank among the local authorities in the same force files.
@@ -119,16 +135,28 @@ def peer_comparison(
     area_part = per_lad[per_lad["is_area"]]
     others = per_lad[~per_lad["is_area"]]
     rows = [
-        {"lad_code": r.lad_code, "lad_name": r.lad_name, "count": int(r.count), "population": int(r.population),
-         "rate_per_1000": rate_per_1000(r.count, r.population), "is_area": False}
+        {
+            "lad_code": r.lad_code,
+            "lad_name": r.lad_name,
+            "count": int(r.count),
+            "population": int(r.population),
+            "rate_per_1000": rate_per_1000(r.count, r.population),
+            "is_area": False,
+        }
         for r in others.itertuples()
     ]
     if not area_part.empty:
         rows.append(
-            {"lad_code": ",".join(area_part["lad_code"]), "lad_name": config.name,
-             "count": int(area_part["count"].sum()), "population": int(area_part["population"].sum()),
-             "rate_per_1000": rate_per_1000(area_part["count"].sum(), area_part["population"].sum()),
-             "is_area": True}
+            {
+                "lad_code": ",".join(area_part["lad_code"]),
+                "lad_name": config.name,
+                "count": int(area_part["count"].sum()),
+                "population": int(area_part["population"].sum()),
+                "rate_per_1000": rate_per_1000(
+                    area_part["count"].sum(), area_part["population"].sum()
+                ),
+                "is_area": True,
+            }
         )
     rows.sort(key=lambda r: (-r["rate_per_1000"], r["lad_name"]))
     for i, r in enumerate(rows, start=1):
@@ -147,8 +175,14 @@ def peer_comparison(
 
 
 def measure_figures(
-    ptable: pd.DataFrame, area: pd.DataFrame, measure: str, period: Period, population: PopulationEstimate,
-    previous_status: dict, level: float, top_n: int,
+    ptable: pd.DataFrame,
+    area: pd.DataFrame,
+    measure: str,
+    period: Period,
+    population: PopulationEstimate,
+    previous_status: dict,
+    level: float,
+    top_n: int,
 ) -> dict:
     rows = ptable[ptable["measure"] == measure]
     current = rows[rows["in_period"]]
@@ -177,12 +211,22 @@ def measure_figures(
         )
     wards = ward_counts(current)
     out["top_wards"] = [
-        {"ward": r.ward_name, "ward_code": r.ward_code, "count": int(r.count), "share": _round(r.share)}
+        {
+            "ward": r.ward_name,
+            "ward_code": r.ward_code,
+            "count": int(r.count),
+            "share": _round(r.share),
+        }
         for r in wards.head(top_n).itertuples()
     ]
     out["top_wards_share"] = _round(wards.head(top_n)["share"].sum()) if len(wards) else None
     out["by_ward"] = [
-        {"ward": r.ward_name, "ward_code": r.ward_code, "count": int(r.count), "share": _round(r.share)}
+        {
+            "ward": r.ward_name,
+            "ward_code": r.ward_code,
+            "count": int(r.count),
+            "share": _round(r.share),
+        }
         for r in wards.itertuples()
     ]
     out["rows_without_ward"] = int(current["ward_code"].isna().sum())
@@ -194,13 +238,22 @@ def measure_figures(
 
 
 def build_figures(
-    *, config: AreaConfig, period: Period, ptable: pd.DataFrame, area: pd.DataFrame,
-    lad_counts: pd.DataFrame, mye: pd.DataFrame, ingest_report: list[dict], validation: list[dict],
+    *,
+    config: AreaConfig,
+    period: Period,
+    ptable: pd.DataFrame,
+    area: pd.DataFrame,
+    lad_counts: pd.DataFrame,
+    mye: pd.DataFrame,
+    ingest_report: list[dict],
+    validation: list[dict],
 ) -> dict:
     months_in_data = set(area["month"].unique()) | {r["month"] for r in ingest_report}
     present = [m for m in period.months if m in months_in_data]
     missing = [m for m in period.months if m not in months_in_data]
-    population = population_for(mye, config.local_authority_codes, period.year, config.population.name)
+    population = population_for(
+        mye, config.local_authority_codes, period.year, config.population.name
+    )
     previous_status = comparison_status(months_in_data, period.previous())
     level = float(config.thresholds["significance_level"])
     top_n = int(config.thresholds["top_wards"])
@@ -208,7 +261,8 @@ def build_figures(
 
     files = [r for r in ingest_report if r["month"] in set(period.months)]
     excluded = {
-        k: sum(r[k] for r in files) for k in ("rows", "blank_lsoa", "lsoa_not_in_lookup", "outside_area", "kept")
+        k: sum(r[k] for r in files)
+        for k in ("rows", "blank_lsoa", "lsoa_not_in_lookup", "outside_area", "kept")
     }
     figures = {
         "schema": "csp-assessment/figures/1",
@@ -241,12 +295,20 @@ def build_figures(
         "wards": {"set": ward_set.name, "count": int(ptable["ward_code"].nunique())},
         "rows": excluded,
         "validation": {
-            "critical_failures": sum(1 for v in validation if v["severity"] == "critical" and not v["success"]),
-            "warnings": sum(1 for v in validation if v["severity"] == "warning" and not v["success"]),
+            "critical_failures": sum(
+                1 for v in validation if v["severity"] == "critical" and not v["success"]
+            ),
+            "warnings": sum(
+                1 for v in validation if v["severity"] == "warning" and not v["success"]
+            ),
             "checks": len(validation),
         },
     }
     for measure in MEASURES:
-        figures[measure] = measure_figures(ptable, area, measure, period, population, previous_status, level, top_n)
-        figures[measure]["peers"] = peer_comparison(lad_counts, mye, config, period, measure, population.year)
+        figures[measure] = measure_figures(
+            ptable, area, measure, period, population, previous_status, level, top_n
+        )
+        figures[measure]["peers"] = peer_comparison(
+            lad_counts, mye, config, period, measure, population.year
+        )
     return figures

@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.errors import InputDataError
+
 LSOA_CODE_RE = r"^[EW]01\d{6}$"
 
 
-class LookupError_(ValueError):
+class LookupFileError(InputDataError):
     """A lookup file does not have the columns we need."""
 
 
@@ -42,7 +44,7 @@ def _find_columns(header: list[str], path: Path) -> dict[str, str]:
             found[key] = matches[0]
     for key in ("lsoa_code", "lad_code"):
         if key not in found:
-            raise LookupError_(
+            raise LookupFileError(
                 f"{path.name}: no {key.replace('_', ' ')} column "
                 f"(expected a header like {'LSOA21CD' if key == 'lsoa_code' else 'LAD23CD'}); "
                 f"header is: {', '.join(header)}"
@@ -64,7 +66,7 @@ def read_lsoa_lookup(path: Path) -> pd.DataFrame:
     dupes = df["lsoa_code"].duplicated()
     if dupes.any():
         first = df.loc[dupes, "lsoa_code"].iloc[0]
-        raise LookupError_(
+        raise LookupFileError(
             f"{path.name}: LSOA {first} appears on more than one row (row {int(np.flatnonzero(dupes)[0]) + 2}); "
             "a best-fit lookup must give one ward per LSOA"
         )
@@ -99,7 +101,9 @@ def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataF
     for vintage, path in sorted(lookups.items()):
         lk = read_lsoa_lookup(Path(path))
         if "ward_code" not in lk:
-            raise LookupError_(f"{Path(path).name}: no ward column (expected e.g. WD23CD, WD23NM)")
+            raise LookupFileError(
+                f"{Path(path).name}: no ward column (expected e.g. WD23CD, WD23NM)"
+            )
         sub = lk.loc[lk["lad_code"].isin(lad_codes), ["lsoa_code", "ward_code", "ward_name"]].copy()
         sub.insert(0, "lsoa_vintage", vintage)
         parts.append(sub)

@@ -54,7 +54,13 @@ def read_all(config: AreaConfig) -> tuple[pd.DataFrame, list]:
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     for col in ("source_file", "force", "month", "crime_type", "falls_within"):
         df[col] = df[col].astype("category")
-    log.info("read %d rows from %d files (%s to %s)", len(df), len(files), files[0].month, files[-1].month)
+    log.info(
+        "read %d rows from %d files (%s to %s)",
+        len(df),
+        len(files),
+        files[0].month,
+        files[-1].month,
+    )
     return df, files
 
 
@@ -77,7 +83,9 @@ def attach_geography(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
     for vintage, lk in lookups.items():
         indexed = lk.set_index("lsoa_code")
         by_cat = indexed["lad_code"].reindex(cats).to_numpy(dtype=object)
-        name_by_cat = indexed["lad_name"].reindex(cats).to_numpy(dtype=object) if "lad_name" in lk else by_cat
+        name_by_cat = (
+            indexed["lad_name"].reindex(cats).to_numpy(dtype=object) if "lad_name" in lk else by_cat
+        )
         mask = (file_vintage.to_numpy() == vintage) & (codes >= 0)
         lad[mask] = by_cat[codes[mask]]
         lad_name[mask] = name_by_cat[codes[mask]]
@@ -106,12 +114,17 @@ def account(df: pd.DataFrame, config: AreaConfig) -> list[dict]:
             "kept": in_area,
         }
     )
-    per_file = flags.groupby(["source_file", "month"], observed=True).sum(numeric_only=True).reset_index()
+    per_file = (
+        flags.groupby(["source_file", "month"], observed=True).sum(numeric_only=True).reset_index()
+    )
     vint = df.groupby("source_file", observed=True)["lsoa_vintage"].first()
     per_file["lsoa_vintage"] = per_file["source_file"].map(vint).astype(int)
     per_file = per_file.sort_values(["month", "source_file"])
     records = per_file.astype({"source_file": str, "month": str}).to_dict(orient="records")
-    return [{k: (int(v) if isinstance(v, (np.integer, bool, np.bool_)) else v) for k, v in r.items()} for r in records]
+    return [
+        {k: (int(v) if isinstance(v, (np.integer, bool, np.bool_)) else v) for k, v in r.items()}
+        for r in records
+    ]
 
 
 def build_area_table(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
@@ -126,7 +139,9 @@ def build_area_table(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
     area = area[cols]
     for col in ("month", "lad_code", "source_file"):
         area[col] = area[col].astype(str)
-    area = area.sort_values(["month", "source_file", "source_row"], kind="stable").reset_index(drop=True)
+    area = area.sort_values(["month", "source_file", "source_row"], kind="stable").reset_index(
+        drop=True
+    )
     return area
 
 
@@ -158,7 +173,9 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
 def write_json(data: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    tmp.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     os.replace(tmp, path)
 
 

@@ -147,7 +147,9 @@ def period_from_config(spec: dict) -> Period:
         {type: twelve_months_ending, end: 2025-12}
     """
     if not isinstance(spec, dict) or "type" not in spec:
-        raise PeriodError(f"period {spec!r} needs a 'type' (financial_year, calendar_year or twelve_months_ending)")
+        raise PeriodError(
+            f"period {spec!r} needs a 'type' (financial_year, calendar_year or twelve_months_ending)"
+        )
     kind = spec["type"]
     try:
         if kind == "financial_year":
@@ -183,4 +185,8 @@ def assign_periods(months: pd.Series, template: Period) -> pd.Series:
     idx = years * 12 + (mons - 1)
     offset = (idx - month_index(template.start)) % template.length
     start_idx = idx - offset
-    return (start_idx // 12).astype(str).str.zfill(4) + "-" + (start_idx % 12 + 1).astype(str).str.zfill(2)
+    return (
+        (start_idx // 12).astype(str).str.zfill(4)
+        + "-"
+        + (start_idx % 12 + 1).astype(str).str.zfill(2)
+    )

@@ -82,20 +82,33 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     write_parquet(area, out / "police_uk_area.parquet")
     write_parquet(counts, out / "lad_month_counts.parquet")
     file_info = [
-        {"file": f.path.relative_to(config.data_dir).as_posix() if f.path.is_relative_to(config.data_dir) else f.name,
-         "month": f.month, "force": f.force}
+        {
+            "file": f.path.relative_to(config.data_dir).as_posix()
+            if f.path.is_relative_to(config.data_dir)
+            else f.name,
+            "month": f.month,
+            "force": f.force,
+        }
         for f in files
     ]
     write_json({"files": report, "raw_checks": raw_checks}, out / "ingest_report.json")
     log.info(
         "%s: %d area rows kept of %d read (blank LSOA %d, not in lookup %d, outside area %d)",
-        config.area, len(area), sum(r["rows"] for r in report), sum(r["blank_lsoa"] for r in report),
-        sum(r["lsoa_not_in_lookup"] for r in report), sum(r["outside_area"] for r in report),
+        config.area,
+        len(area),
+        sum(r["rows"] for r in report),
+        sum(r["blank_lsoa"] for r in report),
+        sum(r["lsoa_not_in_lookup"] for r in report),
+        sum(r["outside_area"] for r in report),
     )
-    return AreaData(area=area, lad_counts=counts, report=report, raw_checks=raw_checks, files=file_info)
+    return AreaData(
+        area=area, lad_counts=counts, report=report, raw_checks=raw_checks, files=file_info
+    )
 
 
-def validate_period(ptable: pd.DataFrame, config: AreaConfig, period: Period, file_months: list[str]) -> list[dict]:
+def validate_period(
+    ptable: pd.DataFrame, config: AreaConfig, period: Period, file_months: list[str]
+) -> list[dict]:
     """Checks on the period's processed table, and that every month of the period has data.
 
     Gaps elsewhere in the history only mark trend periods as incomplete; a gap inside the
@@ -115,13 +128,20 @@ def validate_period(ptable: pd.DataFrame, config: AreaConfig, period: Period, fi
             "crime_group", "measure", "longitude", "latitude", "source_file", "source_row"]  # fmt: skip
     results = validation.validate(ptable[cols], "police_uk_processed", params)
     in_period = [m for m in file_months if m in set(period.months)]
-    results.append(validation.check_months_contiguous(in_period, period.months, "police_uk_processed"))
+    results.append(
+        validation.check_months_contiguous(in_period, period.months, "police_uk_processed")
+    )
     validation.raise_for_critical(results, context=f"processed table for {period.label}")
     return [asdict(r) for r in results]
 
 
-def prepare_period(config: AreaConfig, data: AreaData, period: Period, work_dir: Path,
-                   processed_dir: Path | None = None) -> dict:
+def prepare_period(
+    config: AreaConfig,
+    data: AreaData,
+    period: Period,
+    work_dir: Path,
+    processed_dir: Path | None = None,
+) -> dict:
     """Period table, its checks and ``figures.json`` in ``work_dir``; returns the figures."""
     ptable = period_table(data.area, config, period)
     checks = validate_period(ptable, config, period, [f["month"] for f in data.files])
@@ -130,12 +150,20 @@ def prepare_period(config: AreaConfig, data: AreaData, period: Period, work_dir:
     mye = read_mye(config.population)
     validation = data.raw_checks + checks
     figures = build_figures(
-        config=config, period=period, ptable=ptable, area=data.area, lad_counts=data.lad_counts,
-        mye=mye, ingest_report=data.report, validation=validation,
+        config=config,
+        period=period,
+        ptable=ptable,
+        area=data.area,
+        lad_counts=data.lad_counts,
+        mye=mye,
+        ingest_report=data.report,
+        validation=validation,
     )
     work_dir.mkdir(parents=True, exist_ok=True)
     write_json(figures, work_dir / "figures.json")
-    write_json({"checks": validation, "files": [r for r in data.report]}, work_dir / "validation.json")
+    write_json(
+        {"checks": validation, "files": [r for r in data.report]}, work_dir / "validation.json"
+    )
     return figures
 
 

@@ -138,7 +138,9 @@ def read_street_file(sf: StreetFile) -> pa.Table:
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, use_threads=False),
+            read_options=pacsv.ReadOptions(
+                column_names=header, encoding=encoding, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted,
@@ -175,9 +177,7 @@ def read_street_file(sf: StreetFile) -> pa.Table:
     wrong = pc.fill_null(pc.not_equal(months, sf.month), True)
     if pc.any(wrong).as_py():
         idx = np.flatnonzero(wrong.to_numpy(zero_copy_only=False))
-        examples = ", ".join(
-            f"{months[int(i)].as_py()!r} at line {rows[i]}" for i in idx[:3]
-        )
+        examples = ", ".join(f"{months[int(i)].as_py()!r} at line {rows[i]}" for i in idx[:3])
         raise InputDataError(
             f"{sf.name}: column 'Month' should be {sf.month} (from the file name) on every row, "
             f"but {len(idx)} row(s) differ, e.g. {examples}"
@@ -186,7 +186,9 @@ def read_street_file(sf: StreetFile) -> pa.Table:
         pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.name])
     )
     cols["source_row"] = pa.array(rows)
-    cols["force"] = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.force]))
+    cols["force"] = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.force])
+    )
     return pa.table(cols)
 
 

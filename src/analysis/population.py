@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.errors import InputDataError
 
-class PopulationError(ValueError):
+
+class PopulationError(InputDataError):
     """The population file is malformed or lacks the area."""
 
 
@@ -40,19 +42,27 @@ def read_mye(path: Path) -> pd.DataFrame:
     year_cols = {c: int(m.group(1)) for c in df.columns if (m := re.match(r"^Mid-(\d{4})$", c))}
     if not year_cols:
         raise PopulationError(f"{path.name}: no 'Mid-YYYY' columns")
-    long = df.melt(id_vars=["Code", "Name"], value_vars=list(year_cols), var_name="col", value_name="raw")
+    long = df.melt(
+        id_vars=["Code", "Name"], value_vars=list(year_cols), var_name="col", value_name="raw"
+    )
     long["year"] = long["col"].map(year_cols)
     cleaned = long["raw"].str.replace(",", "", regex=False).str.strip()
     long["population"] = pd.to_numeric(cleaned, errors="coerce")
     bad = long["population"].isna() & long["raw"].notna()
     if bad.any():
         row = long.loc[bad].iloc[0]
-        raise PopulationError(f"{path.name}: population for {row['Code']} in {row['col']} is not a number: {row['raw']!r}")
+        raise PopulationError(
+            f"{path.name}: population for {row['Code']} in {row['col']} is not a number: {row['raw']!r}"
+        )
     long = long.dropna(subset=["population"])
-    return long.rename(columns={"Code": "code", "Name": "name"})[["code", "name", "year", "population"]]
+    return long.rename(columns={"Code": "code", "Name": "name"})[
+        ["code", "name", "year", "population"]
+    ]
 
 
-def population_for(mye: pd.DataFrame, codes: tuple[str, ...], year: int, source: str) -> PopulationEstimate:
+def population_for(
+    mye: pd.DataFrame, codes: tuple[str, ...], year: int, source: str
+) -> PopulationEstimate:
     """Total population of ``codes`` for ``year`` or the latest earlier year available for all."""
     sub = mye[mye["code"].isin(codes) & (mye["year"] <= year)]
     missing = set(codes) - set(sub["code"])

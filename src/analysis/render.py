@@ -27,14 +27,24 @@ def _strip_for_reviewer(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if tags & {"parameters", "injected-parameters", "remove"}:
             continue
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
         cells.append(cell)
     nb.cells = cells
     return nb
 
 
 def render_notebook(
-    executed: Path, out_html: Path, *, with_code: bool, title: str, nav_html: str = "", banner: str = ""
+    executed: Path,
+    out_html: Path,
+    *,
+    with_code: bool,
+    title: str,
+    nav_html: str = "",
+    banner: str = "",
 ) -> None:
     """Write one HTML page from an executed notebook (temp file, then rename)."""
     nb = nbformat.read(executed, as_version=4)
@@ -80,7 +90,11 @@ def write_index(outputs_dir: Path) -> Path:
         fig = json.loads(fig_path.read_text(encoding="utf-8"))
         area_dir, period_dir = fig_path.parent.parent.name, fig_path.parent.name
         names[area_dir] = (fig["area"]["name"], fig["area"]["synthetic"])
-        sections = json.loads((fig_path.parent / "sections.json").read_text()) if (fig_path.parent / "sections.json").exists() else []
+        sections = (
+            json.loads((fig_path.parent / "sections.json").read_text())
+            if (fig_path.parent / "sections.json").exists()
+            else []
+        )
         links = " ".join(
             f'<a href="{area_dir}/{period_dir}/{html.escape(s["file"])}">{html.escape(s["title"])}</a>'
             f' (<a href="{area_dir}/{period_dir}/analyst/{html.escape(s["file"])}">with code</a>)'

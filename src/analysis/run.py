@@ -58,9 +58,18 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
 
 def _git_state() -> dict:
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-                                    capture_output=True, text=True, check=True).stdout.strip())
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
         return {"commit": commit, "dirty": dirty}
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "dirty": None}
@@ -84,9 +93,17 @@ def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -
         inputs.append({"file": rel, "sha256": _sha256(path), "rows": rows.get(Path(rel).name)})
     others = {config.population, *config.lsoa_lookups.values()}
     ward_set = config.ward_set_for(period)
-    others |= set(ward_set.lookups.values()) | ({ward_set.boundaries} if ward_set.boundaries else set())
+    others |= set(ward_set.lookups.values()) | (
+        {ward_set.boundaries} if ward_set.boundaries else set()
+    )
     for path in sorted(others):
-        inputs.append({"file": path.relative_to(config.data_dir).as_posix(), "sha256": _sha256(path), "rows": None})
+        inputs.append(
+            {
+                "file": path.relative_to(config.data_dir).as_posix(),
+                "sha256": _sha256(path),
+                "rows": None,
+            }
+        )
     versions = {}
     for pkg in PACKAGES:
         try:
@@ -101,7 +118,10 @@ def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -
         "inputs": inputs,
         "python": sys.version.split()[0],
         "packages": versions,
-        "run": {"started": started, "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        "run": {
+            "started": started,
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
     }
 
 
@@ -127,30 +147,60 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
         sections = []
         banner = (
             "Synthetic sample data: every number on this page comes from a generated, fictional area "
-            "and describes no real place." if config.synthetic else ""
+            "and describes no real place."
+            if config.synthetic
+            else ""
         )
         for sid, title, nb_name, extra in SECTIONS:
-            params = {"area": config.area, "period": period.slug, "work_dir": rel_build,
-                      "data_dir": os.path.relpath(config.data_dir, REPO_ROOT), **extra}
+            params = {
+                "area": config.area,
+                "period": period.slug,
+                "work_dir": rel_build,
+                "data_dir": os.path.relpath(config.data_dir, REPO_ROOT),
+                **extra,
+            }
             nb = NOTEBOOKS / nb_name
             check_parameters(nb, params)
             executed = build / "notebooks" / f"{sid}.ipynb"
             executed.parent.mkdir(exist_ok=True)
             log.info("%s %s: running %s (%s)", config.area, period.slug, nb_name, sid)
             pm.execute_notebook(
-                str(nb), str(executed), parameters=params, kernel_name=KERNEL, progress_bar=False,
-                cwd=str(NOTEBOOKS), log_output=False,
+                str(nb),
+                str(executed),
+                parameters=params,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                cwd=str(NOTEBOOKS),
+                log_output=False,
             )
-            render_notebook(executed, build / f"{sid}.html", with_code=False, title=f"{title}: {config.name} {period.short_label}",
-                            nav_html=_nav(config, period, sid), banner=banner)
-            render_notebook(executed, build / "analyst" / f"{sid}.html", with_code=True,
-                            title=f"{title} (analyst view)", nav_html=_nav(config, period, sid, "../"), banner=banner)
+            render_notebook(
+                executed,
+                build / f"{sid}.html",
+                with_code=False,
+                title=f"{title}: {config.name} {period.short_label}",
+                nav_html=_nav(config, period, sid),
+                banner=banner,
+            )
+            render_notebook(
+                executed,
+                build / "analyst" / f"{sid}.html",
+                with_code=True,
+                title=f"{title} (analyst view)",
+                nav_html=_nav(config, period, sid, "../"),
+                banner=banner,
+            )
             sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
         (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
-        (build / "manifest.json").write_text(json.dumps(manifest(config, data, period, started), indent=2) + "\n")
+        (build / "manifest.json").write_text(
+            json.dumps(manifest(config, data, period, started), indent=2) + "\n"
+        )
     except BaseException:
-        log.error("%s %s failed; partial build kept for inspection in %s", config.area, period.slug,
-                  os.path.relpath(build, REPO_ROOT))
+        log.error(
+            "%s %s failed; partial build kept for inspection in %s",
+            config.area,
+            period.slug,
+            os.path.relpath(build, REPO_ROOT),
+        )
         raise
     final = OUTPUTS / config.area / period.slug
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -178,15 +228,27 @@ def run(area: str, data_dir: str | None = None, periods: list[str] | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--area", default="sample", help="configuration name in config/ (default: sample)")
-    parser.add_argument("--data-dir", default=None, help="folder holding the area's raw data (overrides the config)")
-    parser.add_argument("--period", action="append", help="period slug to run (repeatable; default: all configured)")
-    parser.add_argument("--list-periods", action="store_true", help="print the configured period slugs and exit")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.run", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--area", default="sample", help="configuration name in config/ (default: sample)"
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="folder holding the area's raw data (overrides the config)"
+    )
+    parser.add_argument(
+        "--period", action="append", help="period slug to run (repeatable; default: all configured)"
+    )
+    parser.add_argument(
+        "--list-periods", action="store_true", help="print the configured period slugs and exit"
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format=fmt, datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format=fmt, datefmt="%H:%M:%S"
+    )
     (BUILD / "logs").mkdir(parents=True, exist_ok=True)
     log_file = logging.FileHandler(BUILD / "logs" / f"{args.area}.log", mode="w", encoding="utf-8")
     log_file.setFormatter(logging.Formatter(fmt))
@@ -199,16 +261,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(p.slug for p in config.periods))
             return 0
         run(args.area, args.data_dir, args.period)
-    except PipelineError as exc:
-        log.error("%s", exc)
-        print(f"\nERROR: {exc}\nPrevious outputs were left unchanged.", file=sys.stderr)
-        return 2
     except Exception as exc:
         from analysis.validation import DataValidationError
 
-        if not isinstance(exc, (ConfigError, ValueError, DataValidationError)):
-            raise
-        # configuration, lookup and validation errors carry plain messages
+        if not isinstance(exc, (PipelineError, DataValidationError)):
+            raise  # a bug: show the traceback
         log.error("%s", exc)
         print(f"\nERROR: {exc}\nPrevious outputs were left unchanged.", file=sys.stderr)
         return 2

@@ -33,7 +33,9 @@ class SectionContext:
 
 def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "") -> SectionContext:
     if data_dir and not Path(data_dir).is_absolute():
-        data_dir = str(REPO_ROOT / data_dir)  # relative to the repository, whatever the kernel's cwd
+        data_dir = str(
+            REPO_ROOT / data_dir
+        )  # relative to the repository, whatever the kernel's cwd
     config = load_config(area, data_dir or None)
     per = config.period_by_slug(period)
     if work_dir:
@@ -41,13 +43,25 @@ def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "")
     else:
         wd = OUTPUTS / area / period
         if not (wd / "figures.json").exists():
-            wd = Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build")) / "interactive" / area / period
+            wd = (
+                Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build"))
+                / "interactive"
+                / area
+                / period
+            )
             ensure_sample_data(config)
             prepare_period(config, ingest_area(config), per, wd)
     ward_set = config.ward_set_for(per)
     boundaries = read_boundaries(ward_set.boundaries) if ward_set.boundaries else None
     validation = load_json(wd / "validation.json")
-    return SectionContext(config, per, load_json(wd / "figures.json"), validation["checks"], validation["files"], boundaries)
+    return SectionContext(
+        config,
+        per,
+        load_json(wd / "figures.json"),
+        validation["checks"],
+        validation["files"],
+        boundaries,
+    )
 
 
 def fmt_int(n: int | None) -> str:
@@ -71,7 +85,8 @@ def change_sentence(fig: dict, measure_noun: str, previous_label: str) -> str:
     more = "more" if fig["change"] > 0 else "fewer"
     sig = fig["significance"]
     verdict = (
-        "this is more than chance variation" if sig["significant"]
+        "this is more than chance variation"
+        if sig["significant"]
         else "this is within the range expected by chance (no significant change)"
     )
     return (
@@ -105,7 +120,9 @@ def headline_markdown(figures: dict, measure: str) -> str:
         )
     if figures["months_missing"]:
         lines.append(
-            "**Data gap:** no data for " + ", ".join(month_label(m) for m in figures["months_missing"]) + "."
+            "**Data gap:** no data for "
+            + ", ".join(month_label(m) for m in figures["months_missing"])
+            + "."
         )
     return "\n\n".join(lines)
 
@@ -117,15 +134,27 @@ def ordinal(n: int) -> str:
 
 def summary_table(figures: dict, measure: str) -> pd.DataFrame:
     fig = figures[measure]
-    period, previous = figures["period"]["short_label"], figures["period"]["previous"]["short_label"]
+    period, previous = (
+        figures["period"]["short_label"],
+        figures["period"]["previous"]["short_label"],
+    )
     sig = fig["significance"]
     rows = [
         ("Count", fmt_int(fig["total"]), fmt_int(fig["previous_total"])),
-        ("Rate per 1,000 residents", f"{fig['rate_per_1000']:.1f}",
-         "n/a" if fig["previous_rate_per_1000"] is None else f"{fig['previous_rate_per_1000']:.1f}"),
+        (
+            "Rate per 1,000 residents",
+            f"{fig['rate_per_1000']:.1f}",
+            "n/a"
+            if fig["previous_rate_per_1000"] is None
+            else f"{fig['previous_rate_per_1000']:.1f}",
+        ),
         ("Change (number)", "n/a" if fig["change"] is None else f"{fig['change']:+,}", ""),
         ("Change (% of previous period)", fmt_pct(fig["change_pct"]), ""),
-        ("More than chance? (Poisson test)", "n/a" if sig is None else ("Yes" if sig["significant"] else "No"), ""),
+        (
+            "More than chance? (Poisson test)",
+            "n/a" if sig is None else ("Yes" if sig["significant"] else "No"),
+            "",
+        ),
     ]
     return pd.DataFrame(rows, columns=["Measure", period, previous]).set_index("Measure")
 
@@ -136,24 +165,37 @@ def wards_table(fig: dict) -> pd.DataFrame:
         return df
     df.index = range(1, len(df) + 1)
     df.index.name = "Rank"
-    return pd.DataFrame({
-        "Ward": df["ward"], "Count": df["count"].map("{:,}".format), "Share of area total": df["share"].map("{:.1f}%".format),
-    })
+    return pd.DataFrame(
+        {
+            "Ward": df["ward"],
+            "Count": df["count"].map("{:,}".format),
+            "Share of area total": df["share"].map("{:.1f}%".format),
+        }
+    )
 
 
 def types_table(fig: dict) -> pd.DataFrame:
     df = pd.DataFrame(fig["by_type"])
-    return pd.DataFrame({
-        "Crime group": df["group"], "Count": df["count"].map("{:,}".format), "Share": df["share"].map("{:.1f}%".format),
-    }).set_index("Crime group")
+    return pd.DataFrame(
+        {
+            "Crime group": df["group"],
+            "Count": df["count"].map("{:,}".format),
+            "Share": df["share"].map("{:.1f}%".format),
+        }
+    ).set_index("Crime group")
 
 
 def peers_table(peers: dict) -> pd.DataFrame:
     df = pd.DataFrame(peers["authorities"])
-    return pd.DataFrame({
-        "Rank": df["rank"], "Local authority": df["lad_name"], "Count": df["count"].map("{:,}".format),
-        "Population": df["population"].map("{:,}".format), "Rate per 1,000": df["rate_per_1000"].map("{:.1f}".format),
-    }).set_index("Rank")
+    return pd.DataFrame(
+        {
+            "Rank": df["rank"],
+            "Local authority": df["lad_name"],
+            "Count": df["count"].map("{:,}".format),
+            "Population": df["population"].map("{:,}".format),
+            "Rate per 1,000": df["rate_per_1000"].map("{:.1f}".format),
+        }
+    ).set_index("Rank")
 
 
 def validation_table(checks: list[dict]) -> pd.DataFrame:
@@ -167,8 +209,13 @@ def rows_table(files: list[dict], period: Period) -> pd.DataFrame:
     df = pd.DataFrame([f for f in files if f["month"] in set(period.months)])
     if df.empty:
         return df
-    cols = {"rows": "Rows read", "blank_lsoa": "Blank LSOA (no location)", "lsoa_not_in_lookup": "LSOA not in lookup",
-            "outside_area": "Outside the area", "kept": "Kept (in the area)"}
+    cols = {
+        "rows": "Rows read",
+        "blank_lsoa": "Blank LSOA (no location)",
+        "lsoa_not_in_lookup": "LSOA not in lookup",
+        "outside_area": "Outside the area",
+        "kept": "Kept (in the area)",
+    }
     out = df.set_index("source_file")[list(cols)].rename(columns=cols)
     out.loc["Total"] = out.sum()
     out.index.name = "File"
