@@ -127,6 +127,10 @@ def test_reviewer_html_is_self_contained_and_codeless(sample_run):
         assert str(REPO) not in html, f"{page.name} contains a local path"
     crime = next((sample_run / "sample").glob("*/crime.html")).read_text()
     assert crime.count("data:image/png;base64") >= 5  # trend, months, types, map, peers
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', crime)
+    assert len(alts) == crime.count("<img ") and all(
+        re.match(r"^(Bar chart|Line chart|Map): ", a) for a in alts
+    )
     analyst = next((sample_run / "sample").glob("*/analyst/crime.html")).read_text()
     assert shows_code(analyst) and "load_context" in analyst
 

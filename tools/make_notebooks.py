@@ -54,15 +54,17 @@ display(Markdown(section.headline_markdown(figures, measure)))
         "## General trend\nTotals for every period of data held, aligned with the period assessed. "
         "Periods with missing months are shown hatched and are not comparable."
     ),
-    code("""charts.trend_chart(fig, measure, ctx.config.name);"""),
+    code("""charts.show(charts.trend_chart(fig, measure, ctx.config.name))"""),
     md("## Seasonality\nCounts per month in the period; the dashed line is the monthly average."),
-    code("""charts.seasonality_chart(fig, measure, ctx.config.name, ctx.period.label);"""),
+    code(
+        """charts.show(charts.seasonality_chart(fig, measure, ctx.config.name, ctx.period.label))"""
+    ),
     code("""
 if measure == "crime":
     display(Markdown("## Breakdown of crime types\\nCrime types are grouped so that they stay comparable "
                      "across police.uk's category changes (e.g. shoplifting, bicycle theft and theft from "
                      "the person are counted under Theft)."))
-    charts.type_chart(fig["by_type"], ctx.period.label)
+    charts.show(charts.type_chart(fig["by_type"], ctx.period.label))
     display(section.types_table(fig))
 else:
     display(Markdown("police.uk publishes ASB incidents without a breakdown by type, so none is shown."))
@@ -75,14 +77,14 @@ display(section.wards_table(fig))
 if fig["rows_without_ward"]:
     display(Markdown(f"{fig['rows_without_ward']:,} rows could not be placed in a ward of this ward set."))
 if ctx.boundaries:
-    charts.ward_map(ctx.boundaries, fig["by_ward"], measure,
-                    f"{fig['label'].capitalize()} by ward, {ctx.period.label}")
+    map_title = f"{fig['label'].capitalize()} by ward, {ctx.period.label}"
+    charts.show(charts.ward_map(ctx.boundaries, fig["by_ward"], measure, map_title))
 """),
     md("## Peer comparison"),
     code("""
 peers = fig["peers"]
 if peers.get("available"):
-    charts.peer_chart(peers, measure, ctx.period.label)
+    charts.show(charts.peer_chart(peers, measure, ctx.period.label))
     display(section.peers_table(peers))
     display(Markdown(f"Population: {figures['population']['note']} for every authority. "
                      f"Peers: {peers['rule']}."))

@@ -20,6 +20,18 @@ PALETTE = {"crime": "#1d70b8", "asb": "#d4351c"}  # GOV.UK blue and red
 sns.set_theme(style="whitegrid", context="notebook")
 
 
+def show(fig) -> None:
+    """Display a chart with alternative text (public-sector pages must be accessible: PSBAR 2018).
+
+    The text is the chart's title plus its numbers, set by each chart function as ``fig.alt_text``.
+    """
+    from IPython.display import display
+
+    alt = getattr(fig, "alt_text", None) or fig.axes[0].get_title().replace("\n", " ")
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
+
+
 def _thousands(ax, axis: str = "y") -> None:
     fmt = plt.FuncFormatter(lambda v, _: f"{v:,.0f}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
@@ -46,6 +58,11 @@ def trend_chart(fig_measure: dict, measure: str, area_name: str):
             fontsize=9,
         )
     ax.set_title(f"{fig_measure['label'].capitalize()} in {area_name}, by period")
+    fig.alt_text = f"Bar chart: {ax.get_title()}. " + "; ".join(
+        f"{t['label']}: {t['count']:,}"
+        + ("" if t["complete"] else f" ({t['months_present']} months only)")
+        for t in trend
+    )
     ax.set_ylabel("Count")
     ax.set_xlabel("Period (grey hatched = incomplete data)")
     _thousands(ax)
@@ -70,6 +87,9 @@ def seasonality_chart(fig_measure: dict, measure: str, area_name: str, period_la
         ax.legend(loc="lower right")
     ax.set_ylim(0, max(y) * 1.15 if y and max(y) else 1)
     ax.set_title(f"{fig_measure['label'].capitalize()} per month, {period_label}")
+    fig.alt_text = f"Line chart: {ax.get_title()}. " + "; ".join(
+        f"{a}: {b:,}" for a, b in zip(x, y, strict=True)
+    )
     ax.set_ylabel("Count")
     ax.set_xlabel("Month")
     ax.tick_params(axis="x", rotation=45)
@@ -94,6 +114,9 @@ def type_chart(by_type: list[dict], period_label: str):
         )
     ax.set_xlim(0, max(shares + [1]) * 1.3)
     ax.set_title(f"Recorded crime by type, {period_label} (% of all crime)")
+    fig.alt_text = f"Bar chart: {ax.get_title()}. " + "; ".join(
+        f"{d['group']}: {d['share']:.1f}%" for d in by_type
+    )
     ax.set_xlabel("Share of recorded crime (%)")
     ax.set_ylabel("")
     fig.tight_layout()
@@ -158,6 +181,9 @@ def ward_map(boundaries: dict, by_ward: list[dict], measure: str, title: str):
                 bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "black", "lw": 0.5},
             )
     ax.set_title(title + "\n(numbers mark the five highest wards)")
+    fig.alt_text = f"Map: {title}. Highest wards: " + "; ".join(
+        f"{rank}. {w['ward']} {w['count']:,}" for rank, w in enumerate(top, start=1)
+    )
     fig.tight_layout()
     return fig
 
@@ -181,6 +207,9 @@ def peer_chart(peers: dict, measure: str, period_label: str):
         )
     what = "Crimes" if measure == "crime" else "ASB incidents"
     ax.set_title(f"{what} per 1,000 residents by local authority in the force area, {period_label}")
+    fig.alt_text = f"Bar chart: {ax.get_title()}. " + "; ".join(
+        f"{n}: {r:.1f}" for n, r in zip(names, rates, strict=True)
+    )
     ax.set_xlabel("Rate per 1,000 residents")
     ax.set_xlim(0, max(rates + [1]) * 1.15)
     fig.tight_layout()
