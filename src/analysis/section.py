@@ -198,10 +198,37 @@ def peers_table(peers: dict) -> pd.DataFrame:
     ).set_index("Rank")
 
 
-def validation_table(checks: list[dict]) -> pd.DataFrame:
+SUITE_NAMES = {
+    "police_uk_raw": "Raw police.uk extract",
+    "police_uk_processed": "Processed area table",
+}
+
+
+def validation_table(checks: list[dict]):
+    """Every check, failures first, the result in words as well as colour (never colour alone)."""
     from analysis.validation import CheckResult, results_frame
 
-    return results_frame([CheckResult(**c) for c in checks])
+    df = results_frame([CheckResult(**c) for c in checks])
+    df["Suite"] = df["Suite"].map(SUITE_NAMES).fillna(df["Suite"])
+    order = df["Result"].eq("Pass").astype(int) * 2 + df["Severity"].eq("warning").astype(int)
+    df = df.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+    df["Result"] = df["Result"].where(
+        df["Result"] == "Pass", df["Result"] + " (" + df["Severity"] + ")"
+    )
+    df["Unexpected"] = df["Unexpected"].map("{:,}".format)
+    # 64-character Crime IDs would swamp the table: show their first 10 characters
+    df["Examples"] = df["Examples"].str.replace(
+        r"\b([0-9a-f]{10})[0-9a-f]{54}\b", r"\1…", regex=True
+    )
+    df["Examples"] = df["Examples"].where(
+        df["Examples"].str.len() <= 300, df["Examples"].str.slice(0, 297) + "…"
+    )
+    colours = {"Pass": "#cce2d8", "Fail (warning)": "#fff7bf", "Fail (critical)": "#f4cdc6"}
+    return (
+        df.style.hide(axis="index")
+        .map(lambda v: f"background-color: {colours.get(v, '')}", subset=["Result"])
+        .set_properties(**{"text-align": "left"})
+    )
 
 
 def rows_table(files: list[dict], period: Period) -> pd.DataFrame:
