@@ -8,6 +8,7 @@ silently wrong configuration produces a plausible but wrong assessment.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,9 @@ from analysis.errors import PipelineError
 from analysis.periods import Period, PeriodError, month_index, parse_month, period_from_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = REPO_ROOT / "config"
+CONFIG_DIR = Path(
+    os.environ.get("CSP_CONFIG_DIR", REPO_ROOT / "config")
+)  # tests point it elsewhere
 _LAD_RE = re.compile(r"^[EW]0[6-9]\d{6}$")
 
 
@@ -84,7 +87,7 @@ class AreaConfig:
             "area": self.area,
             "name": self.name,
             "synthetic": self.synthetic,
-            "config_file": f"config/{self.source_file.name}",
+            "config_file": f"config/{self.source_file.name}",  # never an absolute path
             "settings": self.raw,
         }
 

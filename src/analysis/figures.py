@@ -52,7 +52,12 @@ def monthly_counts(rows: pd.DataFrame, months: list[str]) -> list[dict]:
 
 
 def trend(area: pd.DataFrame, measure: str, period: Period) -> list[dict]:
-    """Counts for every period of the same kind and phase that the data touches."""
+    """Counts for every period of the same kind and phase, up to the one assessed.
+
+    Later data is left out: an assessment shows the history it was written with, and a new
+    month of data then changes only the periods that contain it (incremental rebuilds).
+    """
+    area = area.loc[area["month"] <= period.end]
     rows = area.loc[area["measure"] == measure, ["month"]]
     all_months = sorted(area["month"].unique())
     if not all_months:

@@ -91,7 +91,9 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
         }
         for f in files
     ]
-    write_json({"files": report, "raw_checks": raw_checks}, out / "ingest_report.json")
+    write_json(
+        {"files": report, "raw_checks": raw_checks, "inputs": file_info}, out / "ingest_report.json"
+    )
     log.info(
         "%s: %d area rows kept of %d read (blank LSOA %d, not in lookup %d, outside area %d)",
         config.area,
@@ -103,6 +105,26 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     )
     return AreaData(
         area=area, lad_counts=counts, report=report, raw_checks=raw_checks, files=file_info
+    )
+
+
+def load_processed(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
+    """The last ingest's tables, so that one period can be rebuilt without re-reading raw files."""
+    out = (processed_dir or PROCESSED) / config.area
+    report_path = out / "ingest_report.json"
+    if not report_path.exists():
+        from analysis.errors import PipelineError
+
+        raise PipelineError(
+            f"no processed data for {config.area}: run the ingest first (make all does)"
+        )
+    report = load_json(report_path)
+    return AreaData(
+        area=pd.read_parquet(out / "police_uk_area.parquet"),
+        lad_counts=pd.read_parquet(out / "lad_month_counts.parquet"),
+        report=report["files"],
+        raw_checks=report["raw_checks"],
+        files=report["inputs"],
     )
 
 

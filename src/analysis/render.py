@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -130,7 +131,8 @@ def write_index(outputs_dir: Path) -> Path:
         parts.append("</tbody></table>")
     parts.append("</body></html>")
     out = outputs_dir / "index.html"
-    tmp = out.with_suffix(".html.tmp")
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".html.{os.getpid()}.tmp")  # unique: areas may finish in parallel
     tmp.write_text("\n".join(parts), encoding="utf-8")
     tmp.replace(out)
     return out
