@@ -260,8 +260,8 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
     the package and the suites. So a new month of data re-runs only the periods that
     include it, and a no-op ``make all`` runs nothing.
     """
-    from analysis.police_uk import discover
     from analysis.periods import month_index
+    from analysis.police_uk import discover
 
     config = load_config(area, data_dir)
     ensure_sample_data(config)
