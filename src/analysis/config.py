@@ -120,18 +120,19 @@ def _vintage_paths(value, where: str, base: Path) -> dict[int, Path]:
     return out
 
 
-def available_areas(config_dir: Path = CONFIG_DIR) -> list[str]:
-    return sorted(p.stem for p in config_dir.glob("*.yaml"))
+def available_areas(config_dir: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (config_dir or CONFIG_DIR).glob("*.yaml"))
 
 
 def load_config(
-    area: str, data_dir: str | Path | None = None, config_dir: Path = CONFIG_DIR
+    area: str, data_dir: str | Path | None = None, config_dir: Path | None = None
 ) -> AreaConfig:
     """Load ``config/<area>.yaml``; ``data_dir`` overrides the file's own ``data_dir``.
 
     Relative data paths resolve against the data folder; a relative data folder resolves
     against the repository root (so ``DATA_DIR=../shared/data`` works from ``make``).
     """
+    config_dir = config_dir or CONFIG_DIR
     path = config_dir / f"{area}.yaml"
     if not path.exists():
         known = ", ".join(available_areas(config_dir)) or "none"
@@ -226,7 +227,7 @@ def check_inputs_exist(config: AreaConfig) -> None:
         files += list(ws.lookups.values())
         if ws.boundaries:
             files.append(ws.boundaries)
-    missing += [p for p in files if not p.is_file()]
+    missing += [p for p in dict.fromkeys(files) if not p.is_file()]
     if missing:
         listed = "\n  ".join(str(p) for p in missing)
         raise ConfigError(

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from analysis.config import AreaConfig
 from analysis.crime_types import CRIME_GROUPS, group_of, measure_of
+from analysis.errors import InputDataError
 from analysis.geography import detect_vintage, read_lsoa_lookup, ward_table
 from analysis.periods import Period
 from analysis.police_uk import discover, read_street_file
@@ -54,6 +55,7 @@ def read_all(config: AreaConfig) -> tuple[pd.DataFrame, list]:
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     for col in ("source_file", "force", "month", "crime_type", "falls_within"):
         df[col] = df[col].astype("category")
+    check_forces(df)
     log.info(
         "read %d rows from %d files (%s to %s)",
         len(df),
@@ -95,6 +97,41 @@ def attach_geography(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
         lad_name=pd.Categorical(lad_name),
     )
     return out
+
+
+def check_forces(df: pd.DataFrame) -> None:
+    """A file of another force renamed into this force's folder would be counted as ours.
+
+    Each file's "Falls within" must be the name most of the force's files carry.
+    """
+    main = df.groupby(["force", "source_file"], observed=True)["falls_within"].agg(
+        lambda s: s.mode().iloc[0] if s.notna().any() else None
+    )
+    for force, per_file in main.groupby(level="force", observed=True):
+        usual = per_file.mode()
+        if per_file.size < 2 or usual.empty:
+            continue
+        odd = per_file[per_file != usual.iloc[0]]
+        if len(odd) and len(odd) < len(per_file) / 2:
+            (_, name), value = next(iter(odd.items()))
+            raise InputDataError(
+                f"{name}: column 'Falls within' says {value!r}, but the other {force} files say "
+                f"{usual.iloc[0]!r}: is this another force's file?"
+            )
+
+
+def check_unmatched(report: list[dict], config: AreaConfig) -> None:
+    """Well-formed LSOA codes missing from the lookup usually mean the wrong lookup (vintage or
+    release): stop rather than under-count the area. A handful is tolerated and reported."""
+    limit = float(config.thresholds.get("max_unmatched_share", 0.01))
+    for r in report:
+        if r["rows"] and r["lsoa_not_in_lookup"] / r["rows"] > limit:
+            lookup = config.lsoa_lookups[r["lsoa_vintage"]].name
+            raise InputDataError(
+                f"{r['source_file']}: {r['lsoa_not_in_lookup']:,} of {r['rows']:,} rows have an LSOA code "
+                f"that is not in {lookup} (more than {limit:.0%}); is the lookup complete and of the "
+                f"right vintage ({r['lsoa_vintage']})?"
+            )
 
 
 def account(df: pd.DataFrame, config: AreaConfig) -> list[dict]:

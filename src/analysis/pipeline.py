@@ -74,9 +74,10 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     raw, files = read_all(config)
     raw_checks = validate_raw(raw, sorted({f.month for f in files}))
     raw = attach_geography(raw, config)
-    from analysis.ingest import account
+    from analysis.ingest import account, check_unmatched
 
     report = account(raw, config)
+    check_unmatched(report, config)
     area = build_area_table(raw, config)
     counts = lad_month_counts(raw)
     write_parquet(area, out / "police_uk_area.parquet")

@@ -1,0 +1,283 @@
+"""A catalogue of real failure modes: each gets a clear message (file, line, column, what was
+expected) and leaves the previous outputs exactly as they were.
+
+Runs the runner in-process on a small generated area, one broken copy per case.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config as config_module
+from analysis import pipeline, run
+from analysis.errors import PipelineError
+
+MONTH = "2024-06"
+CONFIG = """\
+area: mini
+name: Miniton (synthetic test area)
+synthetic: true
+local_authority_codes: [E06900001]
+forces: [sampleshire]
+data_dir: {data}
+police_uk: [police_uk/sampleshire]
+lsoa_lookups:
+  2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv
+ward_sets:
+  - name: Wards May 2023 (24 wards)
+    from: 2023-05
+    lookups: {{2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv}}
+    boundaries: boundaries/sample/wards_WD23.geojson
+population: {population}
+periods:
+  - {period}
+"""
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    from analysis.sample_data import generate_sample
+
+    root = tmp_path_factory.mktemp("bad-inputs-base")
+    generate_sample(
+        root,
+        start="2024-01",
+        end="2024-12",
+        area_crimes_per_year=2000,
+        n_peer_lads=2,
+        lsoas_per_lad=30,
+    )
+    return root
+
+
+@pytest.fixture
+def case(base, tmp_path, monkeypatch):
+    """A fresh copy of the data, a config for it, and previous outputs to protect."""
+    data = tmp_path / "data"
+    shutil.copytree(base, data)
+    cfg = tmp_path / "config"
+    cfg.mkdir()
+    outputs = tmp_path / "outputs"
+    (outputs / "mini" / "cy2024").mkdir(parents=True)
+    (outputs / "mini" / "cy2024" / "figures.json").write_text('{"previous": "good run"}')
+    (outputs / "mini" / "cy2024" / "crime.html").write_text("<html>previous good page</html>")
+    (outputs / "index.html").write_text("<html>previous index</html>")
+    monkeypatch.setattr(config_module, "CONFIG_DIR", cfg)
+    monkeypatch.setattr(run, "OUTPUTS", outputs)
+    monkeypatch.setattr(run, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(pipeline, "PROCESSED", tmp_path / "processed")
+
+    class Case:
+        def __init__(self) -> None:
+            self.data, self.outputs = data, outputs
+            self.write_config()
+
+        def write_config(self, period="{type: calendar_year, year: 2024}",
+                         population="population/MYE4_mid2001_to_mid2020_all_LAs.csv") -> None:  # fmt: skip
+            (cfg / "mini.yaml").write_text(
+                CONFIG.format(data=data, period=period, population=population)
+            )
+
+        def file(self, month: str = MONTH) -> Path:
+            return next((data / "police_uk" / "sampleshire" / month).glob("*-street.csv"))
+
+        def lines(self, month: str = MONTH) -> list[str]:
+            return self.file(month).read_text(encoding="utf-8").splitlines()
+
+        def write_lines(self, lines: list[str], month: str = MONTH) -> None:
+            self.file(month).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+        def set_field(self, line_no: int, column: str, value: str, month: str = MONTH) -> None:
+            lines = self.lines(month)
+            header = lines[0].split(",")
+            parts = lines[line_no - 1].split(",")
+            parts[header.index(column)] = value
+            lines[line_no - 1] = ",".join(parts)
+            self.write_lines(lines, month)
+
+        def snapshot(self) -> dict:
+            return {p: p.read_bytes() for p in outputs.rglob("*") if p.is_file()}
+
+        def fails(self, *needles: str, step: str = "all") -> str:
+            before = self.snapshot()
+            from analysis.validation import DataValidationError
+
+            with pytest.raises((PipelineError, DataValidationError)) as err:
+                run.run("mini", step=step)
+            message = str(err.value)
+            for needle in needles:
+                assert needle in message, f"{needle!r} not in message:\n{message}"
+            assert "Traceback" not in message
+            assert self.snapshot() == before, "previous outputs changed"
+            return message
+
+    return Case()
+
+
+def first_data_line_with(case, text: str) -> int:
+    for i, line in enumerate(case.lines(), start=1):
+        if i > 1 and text in line:
+            return i
+    raise AssertionError(text)
+
+
+# --- the extract's shape ------------------------------------------------------------------
+
+
+def test_missing_column(case):
+    lines = case.lines()
+    lines[0] = lines[0].replace("Crime type", "Offence type")
+    case.write_lines(lines)
+    case.fails(case.file().name, "'Crime type' missing", "line 1")
+
+
+def test_renamed_column(case):
+    lines = case.lines()
+    lines[0] = lines[0].replace("LSOA code", "LSOA_code")
+    case.write_lines(lines)
+    case.fails(case.file().name, "'LSOA code' missing")
+
+
+def test_empty_file(case):
+    case.file().write_text("")
+    case.fails(case.file().name, "empty")
+
+
+def test_header_only_file(case):
+    case.write_lines(case.lines()[:1])
+    case.fails(case.file().name, "header but no data rows")
+
+
+def test_truncated_last_line(case):
+    lines = case.lines()
+    lines[-1] = lines[-1][:40]
+    case.write_lines(lines)
+    case.fails(case.file().name, f"line {len(lines)} has", "expected 12")
+
+
+def test_duplicate_files_for_one_month(case):
+    path = case.file()
+    path.with_suffix(".csv.gz").write_bytes(gzip.compress(path.read_bytes()))
+    case.fails("two files for sampleshire 2024-06", path.name)
+
+
+def test_file_of_the_wrong_month(case):
+    lines = [line.replace(",2024-06,", ",2024-05,") for line in case.lines()]
+    case.write_lines(lines)
+    case.fails(case.file().name, "should be 2024-06", "'2024-05' at line 2")
+
+
+def test_malformed_month_value(case):
+    case.set_field(3, "Month", "2024-13")
+    case.fails(case.file().name, "'2024-13' at line 3")
+
+
+def test_file_of_the_wrong_force(case):
+    lines = [line.replace("Sampleshire Police", "Kent Police") for line in case.lines()]
+    case.write_lines(lines)
+    case.fails(case.file().name, "'Falls within'", "Kent Police", "another force")
+
+
+def test_month_missing_inside_the_period(case):
+    shutil.rmtree(case.file().parent)
+    case.fails("no data for 1 month(s): 2024-06", "critical")
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def test_malformed_lsoa_code(case):
+    case.set_field(5, "LSOA code", "E0X12345")
+    case.fails("lsoa_code", "E0X12345", f"{case.file().name}:5", "critical")
+
+
+def test_unknown_crime_type(case):
+    case.set_field(4, "Crime type", "Burglry")
+    case.fails("crime_type", "Burglry", f"{case.file().name}:4")
+
+
+def test_latitude_out_of_range(case):
+    case.set_field(6, "Latitude", "91.5")
+    case.fails("latitude", "91.5", f"{case.file().name}:6")
+
+
+def test_latitude_and_longitude_swapped(case):
+    line = first_data_line_with(case, "On or near")
+    parts = case.lines()[line - 1].split(",")
+    case.set_field(line, "Longitude", parts[5])
+    case.set_field(line, "Latitude", parts[4])
+    case.fails("latitude", f"{case.file().name}:{line}", "Great Britain")
+
+
+def test_non_numeric_coordinate(case):
+    line = first_data_line_with(case, "On or near")
+    case.set_field(line, "Longitude", "0.5E")
+    case.fails(case.file().name, "'Longitude' must be a number", f"line {line}")
+
+
+# --- encodings that must be accepted -------------------------------------------------------
+
+
+def test_bom_and_windows_line_endings_are_accepted(case):
+    path = case.file()
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    run.run("mini", step="ingest")
+    report = pipeline.load_json(pipeline.PROCESSED / "mini" / "ingest_report.json")
+    row = next(r for r in report["files"] if r["month"] == MONTH)
+    assert row["rows"] == len(text.splitlines()) - 1
+
+
+def test_latin1_text_is_accepted(case):
+    lines = case.lines()
+    lines[2] = lines[2].replace("On or near", "On or near Caf\u00e9")
+    case.file().write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    run.run("mini", step="ingest")
+
+
+# --- lookups, population, configuration ----------------------------------------------------
+
+
+def test_lookup_missing_lsoas(case):
+    lookup = case.data / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv"
+    lines = lookup.read_text(encoding="utf-8-sig").splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if ",E06900001," not in line]
+    lookup.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    case.fails("not in LSOA21_WD23_LAD23_EW_LU.csv", "vintage")
+
+
+def test_lookup_file_absent(case):
+    (case.data / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv").unlink()
+    case.fails("input not found", "LSOA21_WD23_LAD23_EW_LU.csv")
+
+
+def test_population_missing_for_the_area(case):
+    pop = case.data / "population" / "MYE4_mid2001_to_mid2020_all_LAs.csv"
+    lines = pop.read_text().splitlines()
+    pop.write_text("\n".join(line for line in lines if not line.startswith("E06900001")) + "\n")
+    case.fails("no population estimate", "E06900001")
+
+
+def test_configuration_naming_an_unknown_area(case):
+    from analysis.validation import DataValidationError
+
+    before = case.snapshot()
+    with pytest.raises(
+        (PipelineError, DataValidationError), match="unknown area 'nowhere'.*known areas: mini"
+    ):
+        run.run("nowhere")
+    assert case.snapshot() == before
+
+
+def test_configuration_with_a_bad_period(case):
+    case.write_config(period="{type: financial_year, start: twenty-twenty}")
+    case.fails("mini.yaml periods[0]", "whole number")
+
+
+def test_configuration_with_an_unknown_period_type(case):
+    case.write_config(period="{type: quarter, start: 2024}")
+    case.fails("period type 'quarter' is not known")
