@@ -235,7 +235,10 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
             "crime.html",
             ["All recorded crime", "per 1,000 residents", "Hotspots", "Peer comparison"],
         ),
-        ("data_quality.html", ["Validation summary", "police_uk_raw", "Pass"]),
+        (
+            "data_quality.html",
+            ["Validation summary", "Raw police.uk extract", "Pass", "Configuration used"],
+        ),
     ):
         url = (folder / page).as_uri()
         dom = subprocess.run(
@@ -300,3 +303,28 @@ def test_notebook_runs_interactively_with_its_defaults(tmp_path):
             else:
                 os.environ[k] = v
     assert (tmp_path / "build" / "interactive" / "sample" / "fy2024-25" / "figures.json").is_file()
+
+
+def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
+    """Determinism: same inputs, same bytes (run times live only in manifest.json)."""
+    first_root = sample_run.parent
+    result = run_cli(
+        tmp_path, "--area", "sample", "--data-dir", str(first_root / "raw"), "--period", "fy2024-25"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    a, b = (
+        first_root / "outputs" / "sample" / "fy2024-25",
+        tmp_path / "outputs" / "sample" / "fy2024-25",
+    )
+    # the analyst pages show the run's own build folder in their parameters cell, so only the
+    # reviewer pages are compared
+    for name in ("figures.json", "validation.json", "crime.html", "asb.html", "data_quality.html"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
+    for rel in (
+        "sample/police_uk_area.parquet",
+        "sample/lad_month_counts.parquet",
+        "sample/fy2024-25/police_uk.parquet",
+    ):
+        assert (first_root / "processed" / rel).read_bytes() == (
+            tmp_path / "processed" / rel
+        ).read_bytes(), rel
