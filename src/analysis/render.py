@@ -39,16 +39,20 @@ def _strip_for_reviewer(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def render_notebook(
-    executed: Path,
+    executed: Path | nbformat.NotebookNode,
     out_html: Path,
     *,
     with_code: bool,
     title: str,
     nav_html: str = "",
     banner: str = "",
+    footer_html: str = "",
 ) -> None:
     """Write one HTML page from an executed notebook (temp file, then rename)."""
-    nb = nbformat.read(executed, as_version=4)
+    if isinstance(executed, nbformat.NotebookNode):
+        nb = executed
+    else:
+        nb = nbformat.read(executed, as_version=4)
     if not with_code:
         nb = _strip_for_reviewer(nb)
     exporter = HTMLExporter(
@@ -59,7 +63,13 @@ def render_notebook(
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": title}, "csp_nav": nav_html, "csp_banner": banner}
+        nb,
+        resources={
+            "metadata": {"name": title},
+            "csp_nav": nav_html,
+            "csp_banner": banner,
+            "csp_footer": footer_html,
+        },
     )
     out_html.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_html.with_suffix(".html.tmp")
@@ -73,6 +83,32 @@ table{border-collapse:collapse;margin:8px 0 24px;display:block;overflow-x:auto;m
 th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}td.n{text-align:right}
 .synthetic{background:#fff3cd;border:1px solid #e0c060;padding:2px 6px}
 """
+
+
+def provenance_html(manifest: dict) -> str:
+    """The provenance note that ends every page: commit, configuration, inputs, versions.
+
+    Run times are left out so that the pages are byte-identical between runs; they are in
+    ``manifest.json``. Paths are relative to the data folder: no local paths or user names.
+    """
+    git = manifest["git"]
+    commit = (git["commit"] or "unknown")[:12] + (
+        " (with uncommitted changes)" if git["dirty"] else ""
+    )
+    inputs = "".join(
+        f"<tr><td>{html.escape(i['file'])}</td><td class=n>{_fmt(i['rows']) if i['rows'] is not None else ''}</td>"
+        f"<td><code>{i['sha256'][:16]}</code></td></tr>"
+        for i in manifest["inputs"]
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in manifest["packages"].items() if v)
+    return (
+        '<footer class="csp-provenance"><h2 id="provenance">Provenance</h2>'
+        f"<p>Produced by the CSP assessment pipeline, commit <code>{html.escape(commit)}</code>, from "
+        f"<code>{html.escape(manifest['config']['config_file'])}</code> (settings in <code>manifest.json</code>). "
+        f"Python {manifest['python']}; {html.escape(versions)}.</p>"
+        "<details><summary>Input files (SHA-256)</summary><table><thead><tr><th>File</th><th>Rows</th>"
+        f"<th>SHA-256 (first 16)</th></tr></thead><tbody>{inputs}</tbody></table></details></footer>"
+    )
 
 
 def _fmt(n: object, suffix: str = "") -> str:
@@ -96,9 +132,13 @@ def write_index(outputs_dir: Path) -> Path:
             if (fig_path.parent / "sections.json").exists()
             else []
         )
-        links = " ".join(
+        links = " · ".join(
             f'<a href="{area_dir}/{period_dir}/{html.escape(s["file"])}">{html.escape(s["title"])}</a>'
-            f' (<a href="{area_dir}/{period_dir}/analyst/{html.escape(s["file"])}">with code</a>)'
+            + (
+                f' (<a href="{area_dir}/{period_dir}/analyst/{html.escape(s["file"])}">with code</a>)'
+                if (fig_path.parent / "analyst" / s["file"]).exists()
+                else ""
+            )
             for s in sections
         )
         c, a = fig["crime"], fig["asb"]

@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis.config import REPO_ROOT, AreaConfig, ConfigError, check_inputs_exist, load_config
+from analysis.document import assemble
 from analysis.errors import PipelineError
 from analysis.periods import Period
 from analysis.pipeline import (
@@ -32,7 +33,7 @@ from analysis.pipeline import (
     load_processed,
     prepare_period,
 )
-from analysis.render import render_notebook, write_index
+from analysis.render import provenance_html, render_notebook, write_index
 
 log = logging.getLogger("analysis.run")
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -133,6 +134,8 @@ def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -
 
 def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> str:
     links = [f'<a href="{prefix}../../index.html">All assessments</a>']
+    full = "<strong>Full assessment</strong>" if current == "assessment" else "Full assessment"
+    links.append(f'<a href="{prefix}assessment.html">{full}</a>')
     for sid, title, _, _ in SECTIONS:
         label = f"<strong>{title}</strong>" if sid == current else title
         links.append(f'<a href="{sid}.html">{label}</a>')
@@ -148,15 +151,18 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
         shutil.rmtree(build)
     build.mkdir(parents=True)
     try:
-        prepare_period(config, data, period, build)
+        figures = prepare_period(config, data, period, build)
         rel_build = os.path.relpath(build, REPO_ROOT)
-        sections = []
+        provenance = manifest(config, data, period, started)
+        footer = provenance_html(provenance)
         banner = (
             "Synthetic sample data: every number on this page comes from a generated, fictional area "
             "and describes no real place."
             if config.synthetic
             else ""
         )
+        sections = [{"id": "assessment", "title": "Full assessment", "file": "assessment.html"}]
+        executed_sections = []
         for sid, title, nb_name, extra in SECTIONS:
             params = {
                 "area": config.area,
@@ -179,27 +185,34 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
                 cwd=str(NOTEBOOKS),
                 log_output=False,
             )
-            render_notebook(
-                executed,
-                build / f"{sid}.html",
-                with_code=False,
-                title=f"{title}: {config.name} {period.short_label}",
-                nav_html=_nav(config, period, sid),
-                banner=banner,
-            )
-            render_notebook(
-                executed,
-                build / "analyst" / f"{sid}.html",
-                with_code=True,
-                title=f"{title} (analyst view)",
-                nav_html=_nav(config, period, sid, "../"),
-                banner=banner,
-            )
+            for with_code, out in (
+                (False, build / f"{sid}.html"),
+                (True, build / "analyst" / f"{sid}.html"),
+            ):
+                render_notebook(
+                    executed,
+                    out,
+                    with_code=with_code,
+                    title=f"{title}: {config.name} {period.short_label}"
+                    + (" (analyst view)" if with_code else ""),
+                    nav_html=_nav(config, period, sid, "../" if with_code else ""),
+                    banner=banner,
+                    footer_html=footer,
+                )
             sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
-        (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
-        (build / "manifest.json").write_text(
-            json.dumps(manifest(config, data, period, started), indent=2) + "\n"
+            executed_sections.append((sid, title, executed))
+        render_notebook(
+            assemble(figures, executed_sections),
+            build / "assessment.html",
+            with_code=False,
+            title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
+            nav_html=_nav(config, period, "assessment"),
+            banner=banner,
+            footer_html=footer,
         )
+        (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
+        provenance["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")
     except BaseException:
         log.error(
             "%s %s failed; partial build kept for inspection in %s",
