@@ -305,6 +305,64 @@ def test_notebook_runs_interactively_with_its_defaults(tmp_path):
     assert (tmp_path / "build" / "interactive" / "sample" / "fy2024-25" / "figures.json").is_file()
 
 
+# Headless Chromium will not make a window narrower than 500 px, so the page is measured
+# inside an iframe of the phone's width (its own viewport: media queries apply to it).
+OVERFLOW_PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="assessment.html" style="border:0;width:WIDTHpx;height:3000px"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', () => {
+  const w = document.getElementById('f').contentWindow, d = w.document, doc = d.documentElement;
+  // text blocks, tables and images must fit; cells may scroll inside their table's own box
+  const wide = [...d.querySelectorAll('p, li, h1, h2, h3, table, img, pre')]
+    .filter(e => e.getBoundingClientRect().right > w.innerWidth + 1).map(e => e.textContent.slice(0, 40));
+  document.body.setAttribute('data-probe', JSON.stringify(
+    {scroll: doc.scrollWidth, inner: w.innerWidth, wide: wide.length, examples: wide.slice(0, 3)}));
+});
+</script></body></html>"""
+
+
+def test_assessment_document_reads_on_desktop_and_phone(sample_run, tmp_path):
+    """The full document: contents, every section, glossary, provenance; no horizontal overflow
+    of text at 1280 px or on a 400 px phone."""
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CSP_REQUIRE_CHROMIUM"):
+            pytest.fail(
+                "chromium is required in CI (Debian package 'chromium') but is not installed"
+            )
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    folder = sample_run / "sample" / "fy2024-25"
+    html = (folder / "assessment.html").read_text()
+    for needle in ('href="#summary"', 'id="crime"', 'id="asb"', 'id="data_quality"', "Glossary of terms",
+                   "Executive summary", 'id="provenance"', "SHA-256"):  # fmt: skip
+        assert needle in html, needle
+    assert not shows_code(html) and "Traceback" not in html
+    for forbidden in (str(REPO), "/root/", "/home/", "/tmp/"):
+        assert forbidden not in html, f"reviewer document contains a local path ({forbidden})"
+    for width in (1280, 400):
+        probe = folder / f".probe-{width}.html"
+        probe.write_text(OVERFLOW_PROBE.replace("WIDTH", str(width)))
+        try:
+            dom = subprocess.run(
+                [browser, *CHROME_FLAGS, f"--user-data-dir={tmp_path / 'p'}", "--allow-file-access-from-files",
+                 "--window-size=1400,3000", "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                capture_output=True, text=True, timeout=120,
+            ).stdout  # fmt: skip
+        finally:
+            probe.unlink()
+        found = re.search(r"data-probe=\"([^\"]*)\"", dom)
+        assert found, "probe did not run"
+        result = json.loads(found.group(1).replace("&quot;", '"'))
+        assert result["inner"] == width
+        assert result["scroll"] <= width and result["wide"] == 0, (
+            f"horizontal overflow at {width}px: {result}"
+        )
+        shot = tmp_path / f"assessment-{width}.png"
+        subprocess.run([browser, *CHROME_FLAGS, f"--user-data-dir={tmp_path / 'p'}", f"--window-size={width},2400",
+                        f"--screenshot={shot}", (folder / "assessment.html").as_uri()], capture_output=True, timeout=120)  # fmt: skip
+        assert shot.stat().st_size > 10_000
+
+
 def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
     """Determinism: same inputs, same bytes (run times live only in manifest.json)."""
     first_root = sample_run.parent
