@@ -237,7 +237,13 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
         ),
         (
             "data_quality.html",
-            ["Validation summary", "Raw police.uk extract", "Pass", "Configuration used"],
+            [
+                "Validation summary",
+                "Raw police.uk extract",
+                "Pass",
+                "Configuration used",
+                "Rows excluded",
+            ],
         ),
     ):
         url = (folder / page).as_uri()

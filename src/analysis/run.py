@@ -45,7 +45,7 @@ KERNEL = "csp-assessment"
 SECTIONS = [
     ("crime", "All recorded crime", "20_crime_and_asb.ipynb", {"measure": "crime"}),
     ("asb", "Anti-social behaviour", "20_crime_and_asb.ipynb", {"measure": "asb"}),
-    ("data_quality", "Data sources and validation", "10_data_quality.ipynb", {}),
+    ("data_quality", "Data sources and caveats", "10_data_quality.ipynb", {}),
 ]
 PACKAGES = ["pandas", "pyarrow", "numpy", "scipy", "matplotlib", "seaborn", "great-expectations",
             "papermill", "nbconvert", "duckdb"]  # fmt: skip

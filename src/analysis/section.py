@@ -256,3 +256,55 @@ def config_markdown(record: dict) -> str:
 
     text = yaml.safe_dump(record["settings"], sort_keys=False, allow_unicode=True)
     return f"From `{record['config_file']}`:\n\n```yaml\n{text}```"
+
+
+def data_notes(figures: dict, checks: list[dict], files: list[dict]) -> str:
+    """Caveats a reviewer needs to weigh the figures, generated for the period (not boilerplate)."""
+    period_months = [figures["period"]["start"], figures["period"]["end"]]
+    in_period = [f for f in files if period_months[0] <= f["month"] <= period_months[1]]
+    rows = figures["rows"]
+    notes = [
+        f"**Crime and ASB** come from {len(in_period)} data.police.uk street-level file(s) for "
+        f"{', '.join(figures['area']['forces'])}, {month_label(period_months[0])} to "
+        f"{month_label(period_months[1])} ({rows['rows']:,} rows for the whole force). police.uk moves each "
+        "location to a nearby 'snap point' to protect privacy, so counts near ward boundaries may fall in the "
+        "neighbouring ward; it excludes some records and is updated after publication, so its counts differ "
+        "from official police recorded crime statistics.",
+        "**Crime types** are grouped so that police.uk's category changes (for example the 2013 split of "
+        "'Public disorder and weapons') do not break trends.",
+        f"**Rows excluded:** {rows['blank_lsoa']:,} with no location (blank LSOA), {rows['outside_area']:,} in "
+        f"other local authorities and {rows['lsoa_not_in_lookup']:,} with an LSOA code missing from the lookup; "
+        f"{rows['kept']:,} rows are in the area.",
+        f"**Population:** {figures['population']['value']:,}, the {figures['population']['note']}.",
+        f"**Wards:** {figures['wards']['set']}, {figures['wards']['count']} wards with data, the geography in "
+        "force at the end of the period.",
+    ]
+    missing = figures["months_missing"]
+    notes.append(
+        "**Months missing:** "
+        + (
+            ", ".join(month_label(m) for m in missing)
+            if missing
+            else "none; every month of the period has data."
+        )
+    )
+    comparison = figures["crime"]["comparison"]
+    if comparison["status"] != "complete":
+        notes.append(f"**Comparison:** {comparison['note']}")
+    warnings = [c for c in checks if c["severity"] == "warning" and not c["success"]]
+    if warnings:
+        notes.append(
+            "**Validation warnings** (reported, not blocking): "
+            + "; ".join(
+                f"{c['description'] or c['expectation']} ({c['unexpected_count']:,} rows)"
+                for c in warnings
+            )
+            + "."
+        )
+    else:
+        notes.append("**Validation:** every check passed.")
+    if figures["area"]["synthetic"]:
+        notes.insert(
+            0, "**Synthetic data:** the area and every figure are generated and fictional."
+        )
+    return "\n".join(f"- {n}" for n in notes)
