@@ -52,8 +52,9 @@ def test_no_change_is_computed_against_an_absent_period(figures):
     assert (
         crime["previous_total"] is None and crime["change"] is None and crime["change_pct"] is None
     )
-    assert crime["comparison"]["status"] == "absent"
-    assert "no comparison" in crime["comparison"]["note"].lower()
+    # the assessed period itself has 2 of 12 months: part of a year is never compared
+    assert crime["comparison"]["status"] == "current_incomplete"
+    assert "covers only 2 of 12 months" in crime["comparison"]["note"]
 
 
 def test_top_wards_breakdown_and_peers(figures):
@@ -83,6 +84,14 @@ def test_trend_marks_incomplete_periods(figures):
         ("2024-03", 4, 2, False),
     ]
     assert [m["count"] for m in figures["crime"]["monthly"]][-2:] == [3, 1]
+
+
+def test_no_change_against_an_absent_previous_period(tiny):
+    from analysis.figures import comparison_status
+
+    p = Period("calendar_year", "2024-01", "2024-12")
+    absent = comparison_status({"2025-01"}, p)
+    assert absent["status"] == "absent" and "no comparison" in absent["note"].lower()
 
 
 def test_comparison_status_complete_and_incomplete():

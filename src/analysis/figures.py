@@ -260,6 +260,16 @@ def build_figures(
         mye, config.local_authority_codes, period.year, config.population.name
     )
     previous_status = comparison_status(months_in_data, period.previous())
+    current_status = comparison_status(months_in_data, period)
+    if current_status["status"] != "complete":
+        # never compare part of a period with a whole one
+        previous_status = {
+            **previous_status,
+            "status": "current_incomplete",
+            "note": current_status["note"].replace("so no comparison is made", "so it is not compared")
+            if current_status["status"] == "incomplete"
+            else current_status["note"],
+        }
     level = float(config.thresholds["significance_level"])
     top_n = int(config.thresholds["top_wards"])
     ward_set = config.ward_set_for(period)
