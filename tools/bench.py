@@ -311,29 +311,34 @@ def work_stages(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def work_duckdb(spec: dict[str, Any]) -> dict[str, Any]:
-    """The floor: DuckDB reads every file and counts rows by month, LSOA and crime type.
+    """The floor: DuckDB reads every file and counts rows by LSOA code and crime type.
 
-    ``all_varchar`` because the files are unioned under one schema and a column that is blank
-    in the first file sniffed must not fail on another; only the three grouped columns are parsed.
+    The month range of each group is also taken so the Month column is parsed, as the ingest
+    checks it. ``all_varchar`` because the files are unioned under one schema and a column
+    blank in the file DuckDB sniffs must not fail on another. The result comes back as Arrow:
+    turning ~440,000 groups into Python tuples would time Python, not the scan.
     """
     import duckdb
+    import pyarrow.compute as pc
 
     files = _street_files(spec)
     t0 = time.perf_counter()
     con = duckdb.connect(config={"threads": int(spec["cores"])})
-    groups = con.execute(
+    relation = con.sql(
         """
-        SELECT "Month", "LSOA code", "Crime type", count(*) AS n
+        SELECT "LSOA code", "Crime type", count(*) AS n,
+               min("Month") AS first_month, max("Month") AS last_month
         FROM read_csv($files, header = true, all_varchar = true)
         GROUP BY ALL
         """,
-        {"files": files},
-    ).fetchall()
+        params={"files": files},
+    )
+    groups = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
-        "rows": sum(g[3] for g in groups),
-        "groups": len(groups),
+        "rows": int(pc.sum(groups["n"]).as_py()),
+        "groups": groups.num_rows,
         "peak_mb": peak_mb(),
     }
 

@@ -96,7 +96,7 @@ else:
 dq = nbf.v4.new_notebook()
 dq.metadata["kernelspec"] = KERNEL
 dq.cells = [
-    code(SETUP, ["remove"]),
+    code(SETUP.replace("from analysis import charts, section", "from analysis import section"), ["remove"]),
     code(PARAMS, ["parameters"]),
     code("""
 ctx = section.load_context(area, period, work_dir, data_dir)
