@@ -281,3 +281,63 @@ def test_configuration_with_a_bad_period(case):
 def test_configuration_with_an_unknown_period_type(case):
     case.write_config(period="{type: quarter, start: 2024}")
     case.fails("period type 'quarter' is not known")
+
+
+# --- partners' returns ----------------------------------------------------------------------
+
+PARTNERS = """partners:
+  performance: [partners/*.csv, partners/*.xlsx]
+"""
+
+
+def write_return(case, text: str, name: str = "return_2024.csv") -> Path:
+    (case.data / "partners").mkdir(exist_ok=True)
+    path = case.data / "partners" / name
+    path.write_text(text)
+    cfg = next(case.data.parent.glob("config/mini.yaml"))
+    if "partners:" not in cfg.read_text():
+        cfg.write_text(cfg.read_text() + PARTNERS)
+    return path
+
+
+def test_return_with_a_duplicated_indicator(case):
+    write_return(
+        case,
+        "Indicator,Target,Q1,Q2\nFly tipping,5% reduction,50,40\nASB,10,3,4\nfly tipping ,5% reduction,1,2\n",
+    )
+    case.fails("return_2024.csv, row 4, column 'Indicator'", "appears twice")
+
+
+def test_return_with_a_percentage_above_100(case):
+    write_return(case, "Indicator,Target,Q1,Q2\nCleared next day,75%,83%,104%\n")
+    case.fails("return_2024.csv, row 2, column 'Q2'", "above 100")
+
+
+def test_xlsx_return_with_merged_header_cells_without_periods(case):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Indicator", "Target", "Performance", None])
+    ws.merge_cells("C1:D1")
+    ws.append(["Fly tipping", "5% reduction", 50, 40])
+    (case.data / "partners").mkdir(exist_ok=True)
+    wb.save(case.data / "partners" / "return_2024.xlsx")
+    write_return(case, "Indicator,Target,Q1\nOther,5,20\n", name="ok_2024.csv")
+    case.fails("return_2024.xlsx")
+
+
+def test_non_numeric_values_are_kept_and_flagged_not_fatal(case, tmp_path):
+    from analysis.config import load_config
+
+    write_return(case, "Indicator,Target,2024\nA,70%,n/a\nB,5,-\nC,10,TBC\nD,10,12\n")
+    run.run("mini", step="ingest")
+    config = load_config("mini")
+    figures = pipeline.prepare_period(
+        config, pipeline.load_processed(config), config.periods[0], tmp_path / "w"
+    )
+    shown = {i["indicator"]: i["value_text"] for i in figures["performance"]["indicators"]}
+    assert shown["D"] == "12" and {"A", "B", "C"} <= set(shown)
+    assert all(
+        i["rag"] == "N/A" for i in figures["performance"]["indicators"] if i["indicator"] in "ABC"
+    )

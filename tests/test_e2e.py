@@ -42,10 +42,10 @@ def run_cli(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory):
-    from analysis.sample_data import generate_sample
+    from analysis.pipeline import write_sample
 
     tmp = tmp_path_factory.mktemp("sample")
-    generate_sample(tmp / "raw")
+    write_sample(tmp / "raw")  # police.uk files, lookups and the partners' returns
     result = run_cli(tmp, "--area", "sample", "--data-dir", str(tmp / "raw"))
     assert result.returncode == 0, result.stderr[-3000:]
     return tmp / "outputs"
@@ -59,8 +59,12 @@ def test_sample_writes_every_period_and_the_index(sample_run):
     for period in config.periods:
         folder = sample_run / "sample" / period.slug
         for name in (
+            "assessment.html",
             "crime.html",
             "asb.html",
+            "performance.html",
+            "road_safety.html",
+            "fire.html",
             "data_quality.html",
             "analyst/crime.html",
             "figures.json",
@@ -96,6 +100,14 @@ def test_sample_figures_are_consistent(sample_run):
                 )
             assert len(fig["top_wards"]) == 5
         assert sum(d["count"] for d in f["crime"]["by_type"]) == f["crime"]["total"]
+        # the sample's partner returns, road-safety extract and fire return all feed their sections
+        counts = f["performance"]["rag_counts"]
+        assert sum(counts.values()) == f["performance"]["n_indicators"] > 0
+        assert f["performance"]["red_indicators"] == [
+            r["indicator"] for r in f["performance"]["red"]
+        ]
+        assert f["road_safety"]["ksi"] == f["road_safety"]["fatal"] + f["road_safety"]["serious"]
+        assert f["fire"]["activities"]
     # the sample starts in April 2021, so every configured period has a complete previous one,
     # and the generator's built-in trend (crime up ~4% a year, ASB down ~8%) must come through
     by_slug = {f["period"]["slug"]: f for f in figs}

@@ -2,7 +2,9 @@
 
 Usage::
 
-    .venv/bin/python tools/bench.py [--quick] [--out DIR] [--cores N] [--skip-make]
+    .venv/bin/python tools/bench.py [--quick] [--out DIR] [--cores N] [--repeat N] [--skip-make]
+
+``make bench`` runs it; ``docs/benchmark.md`` explains the table and records results.
 
 Why a script and not a timed test: timings depend on the machine and on what else runs, so
 they are measured and reported (with the targets of issue 5 marked PASS/FAIL), never asserted.
@@ -25,13 +27,15 @@ What it does, and why it is done that way:
 * **Cases.** ``ingest_area`` end to end (what ``make`` runs); the same call with its steps
   timed by wrapping the functions it calls (so the breakdown is the real code path, not a copy
   of it, and each step's peak memory is measured by resetting the high-water mark); a DuckDB
-  ``read_csv`` scan that counts rows by month, LSOA and crime type (the practical floor for
+  ``read_csv`` scan that counts rows by LSOA code and crime type (the practical floor for
   reading every file); and the naive ``pd.concat(pd.read_csv(f) for f in files)`` an analyst
-  would write. Workers are pinned to ``--cores`` CPUs (default: all this process may use) and
+  would write. Each case but the breakdown runs ``--repeat`` times (median time, worst peak),
+  because other work on a shared machine makes one timing noisy. Workers are pinned to ``--cores`` CPUs (default: all this process may use) and
   DuckDB gets that many threads, so the 2-core target can be checked on a bigger machine.
 * **make.** ``make all`` from clean and again with nothing changed, with ``CSP_OUTPUT_DIR``,
   ``CSP_PROCESSED_DIR`` and ``CSP_BUILD_DIR`` pointed at empty temporary folders so the
-  repository's own outputs are untouched. Kernel start-up is measured by papermill executing an
+  repository's own outputs are untouched; each step's time is recorded by a timing recipe
+  shell passed as ``SHELL=`` on the command line (no Makefile change). Kernel start-up is measured by papermill executing an
   empty notebook (and one holding only the notebooks' import cell) with the project kernel,
   times the notebooks ``make all`` executed; rendering by re-rendering those executed notebooks
   with :func:`analysis.render.render_notebook`. Anything the Makefile cannot do yet is reported
@@ -121,6 +125,7 @@ class Row:
 
     @property
     def rate(self) -> float | None:
+        """Rows per second, when both are known."""
         if self.rows and self.seconds:
             return self.rows / self.seconds
         return None
@@ -189,6 +194,7 @@ def pin_to_cores(cores: int) -> None:
 
 
 def _load(spec: dict[str, Any]) -> Any:
+    """The benchmark area's configuration, through the pipeline's own loader."""
     from analysis.config import load_config
 
     return load_config(spec["area"], spec["data_dir"], Path(spec["config_dir"]))
@@ -355,6 +361,7 @@ def work_pandas(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _probe_notebook(path: Path, source: str) -> None:
+    """A one-cell notebook for the project kernel (what papermill needs to start it)."""
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
@@ -480,6 +487,7 @@ def run_worker(kind: str, spec: dict[str, Any], cores: int) -> dict[str, Any]:
 
 
 def _sha256(path: Path) -> str:
+    """Fingerprint of the generator: a changed generator means regenerated data."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -678,6 +686,7 @@ def _steps(stdout: str) -> list[str]:
 def _timed_make(
     args: Sequence[str], env: dict[str, str]
 ) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run ``make ARGS AREA=sample`` in the repository; wall seconds and the result."""
     t0 = time.perf_counter()
     proc = subprocess.run(
         ["make", "--no-print-directory", *args, "AREA=sample"],
@@ -691,6 +700,7 @@ def _timed_make(
 
 
 def _fail_reason(proc: subprocess.CompletedProcess[str]) -> str:
+    """The last lines of a failed command, short enough for one table line."""
     lines = [ln for ln in (proc.stderr + proc.stdout).strip().splitlines() if ln.strip()]
     return " | ".join(lines[-2:])[:300] or f"exit status {proc.returncode}"
 
@@ -851,6 +861,7 @@ def bench_make(out: Path, cores: int, report: Report) -> None:
 
 
 def _fmt(value: float | None, spec: str) -> str:
+    """A number for the table; blank when not measured."""
     return "" if value is None else format(value, spec)
 
 
@@ -881,6 +892,7 @@ def format_table(rows: list[Row]) -> str:
 
 
 def print_report(report: Report) -> None:
+    """The table, the target verdicts and the make timings, to stdout."""
     m = report.machine
     print(
         f"\nMachine: {m['cores']} cores used of {m['cpus']}, {m['memory_gb']} GB RAM, "
@@ -899,6 +911,7 @@ def print_report(report: Report) -> None:
 
 
 def machine_info(cores: int) -> dict[str, Any]:
+    """What the numbers were measured on: they mean little without it."""
     from importlib import metadata
 
     try:
@@ -923,6 +936,7 @@ def machine_info(cores: int) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark (or, with the hidden ``--worker``, one measurement of it)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--quick", action="store_true", help="Kent-size case only, no make timings (a smoke test)"

@@ -96,7 +96,10 @@ else:
 dq = nbf.v4.new_notebook()
 dq.metadata["kernelspec"] = KERNEL
 dq.cells = [
-    code(SETUP.replace("from analysis import charts, section", "from analysis import section"), ["remove"]),
+    code(
+        SETUP.replace("from analysis import charts, section", "from analysis import section"),
+        ["remove"],
+    ),
     code(PARAMS, ["parameters"]),
     code("""
 ctx = section.load_context(area, period, work_dir, data_dir)
@@ -127,7 +130,92 @@ display(section.rows_table(ctx.files, ctx.period))
     code("""display(Markdown(section.config_markdown(figures["config"])))"""),
 ]
 
-for name, nb in (("20_crime_and_asb.ipynb", crime), ("10_data_quality.ipynb", dq)):
+PARTNER_SETUP = SETUP.replace(
+    "from analysis import charts, section", "from analysis import charts, partners, section"
+)
+
+
+def partner_notebook(key: str, title: str, body: str) -> nbf.NotebookNode:
+    """A partner section: its table from the run, or one line saying the return is absent."""
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = KERNEL
+    nb.cells = [
+        code(PARTNER_SETUP, ["remove"]),
+        code(
+            PARAMS + "suppress_below = 10  # disclosure control: smaller counts are shown as [c]\n",
+            ["parameters"],
+        ),
+        code(f"""
+ctx = section.load_context(area, period, work_dir, data_dir)
+figures = ctx.figures
+display(Markdown(f"# {title}: {{ctx.config.name}}, {{ctx.period.label}}"))
+section_figures = figures.get("{key}")
+if section_figures is None:
+    display(Markdown(figures["partner_notes"].get("{key}", "No return for this period.")))
+"""),
+        code(body),
+    ]
+    return nb
+
+
+performance = partner_notebook(
+    "performance",
+    "Progress on priorities",
+    """
+if section_figures is not None:
+    counts = section_figures["rag_counts"]
+    display(Markdown(
+        f"{section_figures['n_indicators']} indicators from partners' returns "
+        f"({', '.join(section_figures['source_files'])}): **{counts['green']} green, {counts['amber']} amber, "
+        f"{counts['red']} red**, {counts['n_a']} without a numeric target (N/A). RAG: green where the target "
+        "is met, amber where it is missed by no more than the tolerance, red otherwise. Arrows: ▲ up, ▼ down, "
+        "◆ no change; counts change in %, percentages in percentage points. Counts below "
+        f"{suppress_below} are shown as [c] to protect confidentiality."))
+    rows = partners.period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
+    rows = section.suppress_small(rows, suppress_below)
+    for i, (priority, group) in enumerate(rows.groupby("priority", sort=False)):
+        display(Markdown(f"## {priority}"))
+        table = partners.reviewer_table(group).drop(columns=["Priority"])
+        display(partners.rag_styler(table, "RAG").set_uuid(f"rag{i}"))
+    if section_figures["not_machine_readable"]:
+        display(Markdown("**Targets that are not machine-readable** (kept as written, no RAG): " + "; ".join(
+            f"{t['indicator']}: {t['target_text']!r}" for t in section_figures["not_machine_readable"])))
+""",
+)
+road = partner_notebook(
+    "road_safety",
+    "Road safety",
+    """
+if section_figures is not None:
+    display(Markdown(section.road_markdown(section_figures)))
+    settings = ctx.config.raw["partners"]["road_safety"]
+    table = ctx.table("road_safety")
+    charts.show(partners.road_mod.road_trend_chart(
+        table, measure="ksi", baseline=section_figures.get("baseline"), target=settings.get("target"),
+        area_name=ctx.config.name))
+    display(section.plain_table(table))
+""",
+)
+fire = partner_notebook(
+    "fire",
+    "Fire and rescue activity",
+    """
+if section_figures is not None:
+    tidy = ctx.table("fire")
+    display(Markdown(f"Activity of the fire and rescue service in {ctx.config.name} by financial year "
+                     f"({section_figures['basis']})."))
+    display(section.plain_table(partners.fire_mod.fire_change_table(tidy, section_figures["year"])))
+    charts.show(partners.fire_mod.fire_trend_chart(tidy, area_name=ctx.config.name))
+""",
+)
+
+for name, nb in (
+    ("20_crime_and_asb.ipynb", crime),
+    ("10_data_quality.ipynb", dq),
+    ("30_performance.ipynb", performance),
+    ("40_road_safety.ipynb", road),
+    ("50_fire.ipynb", fire),
+):
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives no diff
     nbf.write(nb, ROOT / name)

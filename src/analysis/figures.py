@@ -266,7 +266,9 @@ def build_figures(
         previous_status = {
             **previous_status,
             "status": "current_incomplete",
-            "note": current_status["note"].replace("so no comparison is made", "so it is not compared")
+            "note": current_status["note"].replace(
+                "so no comparison is made", "so it is not compared"
+            )
             if current_status["status"] == "incomplete"
             else current_status["note"],
         }

@@ -59,13 +59,20 @@ def validate_raw(raw: pd.DataFrame, months: list[str]) -> list[dict]:
     return [asdict(r) for r in results]
 
 
+def write_sample(out_dir: Path) -> None:
+    """The whole synthetic sample: police.uk files and lookups, then the partners' returns."""
+    from analysis.sample_data import generate_sample
+    from analysis.sample_partners import generate_partner_sample
+
+    generate_sample(out_dir)  # replaces the folder, so partners come second
+    generate_partner_sample(out_dir)
+
+
 def ensure_sample_data(config: AreaConfig) -> None:
     """The synthetic default runs out of the box: generate it when its folder is absent."""
     if config.synthetic and not config.data_dir.exists():
-        from analysis.sample_data import generate_sample
-
         log.info("generating the synthetic sample area in %s", config.data_dir.name)
-        generate_sample(config.data_dir)
+        write_sample(config.data_dir)
 
 
 def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
@@ -183,11 +190,51 @@ def prepare_period(
         validation=validation,
     )
     work_dir.mkdir(parents=True, exist_ok=True)
+    partner_checks = add_partner_sections(figures, config, period, work_dir)
+    validation += partner_checks
+    figures["validation"]["checks"] += len(partner_checks)
+    figures["validation"]["warnings"] += sum(
+        1 for c in partner_checks if c["severity"] == "warning" and not c["success"]
+    )
     write_json(figures, work_dir / "figures.json")
     write_json(
         {"checks": validation, "files": [r for r in data.report]}, work_dir / "validation.json"
     )
     return figures
+
+
+def add_partner_sections(
+    figures: dict, config: AreaConfig, period: Period, work_dir: Path
+) -> list[dict]:
+    """Partners' performance, road safety and fire: figures into ``figures``, tidy tables into
+    ``work_dir`` for the notebooks, Great Expectations results returned (critical ones stop).
+
+    A return that is not configured or absent for the period leaves its section ``None`` with a
+    sentence in ``figures["partner_notes"]``: that is normal, not an error.
+    """
+    from analysis import partners, validation
+
+    settings = config.raw.get("partners")
+    codes = list(config.local_authority_codes)
+    result = partners.partner_figures(settings, config.data_dir, period.start, period.end, period.label,
+                                      area=config.area, la_codes=codes)  # fmt: skip
+    figures["partner_notes"] = result.pop("notes")
+    figures.update(result)
+    if figures.get("performance"):
+        figures["performance"]["red_indicators"] = [
+            r["indicator"] for r in figures["performance"]["red"]
+        ]
+    checks = partners.partner_checks(settings, config.data_dir, area=config.area, la_codes=codes)
+    validation.raise_for_critical(checks, context="partner returns")
+    tables = {
+        "performance": partners.performance_frame(settings, config.data_dir, area=config.area),
+        "road_safety": partners.road_frame(settings, config.data_dir, la_codes=codes),
+        "fire": partners.fire_frame(settings, config.data_dir),
+    }
+    for name, table in tables.items():
+        if table is not None and figures.get(name) is not None:
+            table.to_pickle(work_dir / f"{name}.pkl")
+    return [asdict(c) for c in checks]
 
 
 def load_json(path: Path) -> dict:

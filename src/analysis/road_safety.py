@@ -511,6 +511,9 @@ def road_trend_chart(
     title = f"{label}{' in ' + area_name if area_name else ''}, by year"
     ax.set_title(title)
     ax.set_xlabel("Calendar year")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2007.5
     ax.set_ylabel("Casualties")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc="upper right", fontsize=8)

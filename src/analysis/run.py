@@ -45,6 +45,9 @@ KERNEL = "csp-assessment"
 SECTIONS = [
     ("crime", "All recorded crime", "20_crime_and_asb.ipynb", {"measure": "crime"}),
     ("asb", "Anti-social behaviour", "20_crime_and_asb.ipynb", {"measure": "asb"}),
+    ("performance", "Progress on priorities", "30_performance.ipynb", {}),
+    ("road_safety", "Road safety", "40_road_safety.ipynb", {}),
+    ("fire", "Fire and rescue activity", "50_fire.ipynb", {}),
     ("data_quality", "Data sources and caveats", "10_data_quality.ipynb", {}),
 ]
 PACKAGES = ["pandas", "pyarrow", "numpy", "scipy", "matplotlib", "seaborn", "great-expectations",

@@ -29,6 +29,12 @@ class SectionContext:
     checks: list[dict]
     files: list[dict]
     boundaries: dict | None
+    work_dir: Path
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A partner section's tidy table saved by the run (None when the return is absent)."""
+        path = self.work_dir / f"{name}.pkl"
+        return pd.read_pickle(path) if path.exists() else None
 
 
 def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "") -> SectionContext:
@@ -61,6 +67,7 @@ def load_context(area: str, period: str, work_dir: str = "", data_dir: str = "")
         validation["checks"],
         validation["files"],
         boundaries,
+        wd,
     )
 
 
@@ -308,3 +315,60 @@ def data_notes(figures: dict, checks: list[dict], files: list[dict]) -> str:
             0, "**Synthetic data:** the area and every figure are generated and fictional."
         )
     return "\n".join(f"- {n}" for n in notes)
+
+
+def suppress_small(rows: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
+    """Disclosure control for partner indicators in reviewer pages.
+
+    A count below ``threshold`` is shown as "[c]"; so is a percentage whose stated numerator
+    is below it ("6% (2 out of 31 young people)" would reveal the 2). Zeros are shown (ONS
+    practice: a zero does not identify anyone). The analyst page shows the values.
+    """
+    out = rows.copy()
+    small_count = (out["unit"] == "count") & out["value"].between(1, threshold - 1)
+    numerator = out["numerator"] if "numerator" in out else pd.Series(float("nan"), index=out.index)
+    small_numerator = numerator.between(1, threshold - 1)
+    hide = small_count | small_numerator
+    for col in ("value_text", "change_text", "change_vs_baseline_text"):
+        if col in out:
+            out[col] = out[col].where(~hide, "[c]")
+    out["suppressed"] = hide
+    return out
+
+
+def road_markdown(road: dict) -> str:
+    """Headline sentences for road safety, from figures.json only."""
+    prev = road["previous_year"]
+    lines = [
+        f"**{road['year']}:** {road['ksi']:,} people killed or seriously injured (KSI) and {road['slight']:,} "
+        f"slightly injured in reported road collisions ({road['source']}).",
+        f"**Change on {prev['year']}:** KSI {road['ksi_change_text']} (from {prev['ksi']:,}); slight "
+        f"{road['slight_change_text']} (from {prev['slight']:,}).",
+    ]
+    base = road.get("baseline")
+    if base:
+        lines.append(
+            f"**Against the {base['years'][0]}-{base['years'][-1]} baseline average** ({base['ksi']:.1f} KSI a "
+            f"year): {road['ksi_vs_baseline_text']}."
+        )
+    target = road.get("ksi_target")
+    if target:
+        lines.append(f"**Target:** {target['status']}.")
+    return "\n\n".join(lines)
+
+
+def plain_table(df: pd.DataFrame):
+    """A table without the index, numbers with thousands separators, stable HTML ids."""
+    shown = df.copy()
+    for col in shown.columns:
+        if str(col).lower() in ("year", "calendar year"):
+            continue
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(
+                lambda v: (
+                    "" if pd.isna(v) else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}")
+                )
+            )
+        elif pd.api.types.is_integer_dtype(shown[col]):
+            shown[col] = shown[col].map("{:,}".format)
+    return shown.style.set_uuid("plain").hide(axis="index")
