@@ -21,7 +21,7 @@ DEPS_FILE := $(BUILD_DIR)/deps/$(AREA)$(if $(DATA_DIR),-$(subst /,_,$(DATA_DIR))
 # the sample's raw data is generated (and regenerated when the generator changes)
 SAMPLE_PREREQ := $(if $(filter sample,$(AREA)),$(if $(DATA_DIR),,$(SAMPLE_DIR)/.complete),)
 
-.PHONY: help setup all areas run sample-data test test-fast lint format lab lock clean distclean strip
+.PHONY: help setup all areas run bench sample-data test test-fast lint format lab lock clean distclean strip
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -97,9 +97,15 @@ strip: $(STAMP) ## Strip outputs from the notebooks (before commit)
 lab: $(STAMP) ## Open JupyterLab on the notebooks with the project kernel
 	cd notebooks && ../$(VENV)/bin/jupyter lab --MappingKernelManager.default_kernel_name=$(KERNEL)
 
+OUTPUT_DIR := $(or $(CSP_OUTPUT_DIR),outputs)
+PROCESSED_DIR := $(or $(CSP_PROCESSED_DIR),data/processed)
 clean: ## Remove outputs, processed data and builds (raw data is never touched)
-	rm -rf outputs/* data/processed/* .build
-	touch outputs/.gitkeep data/processed/.gitkeep
+	rm -rf $(OUTPUT_DIR)/* $(PROCESSED_DIR)/* $(BUILD_DIR)
+	touch $(OUTPUT_DIR)/.gitkeep $(PROCESSED_DIR)/.gitkeep
+
+BENCH_ARGS ?=
+bench: $(STAMP) ## Benchmark the ingest (Kent and national size) against DuckDB and pandas, and time make all
+	$(PY) tools/bench.py $(BENCH_ARGS)
 
 distclean: clean ## Also remove the virtual environment and the generated sample
 	rm -rf $(VENV) $(SAMPLE_DIR)

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from analysis.config import AreaConfig
 from analysis.crime_types import CRIME_GROUPS, group_of, measure_of
 from analysis.errors import InputDataError
-from analysis.geography import detect_vintage, read_lsoa_lookup, ward_table
+from analysis.geography import read_lsoa_lookup, ward_table
 from analysis.periods import Period
 from analysis.police_uk import discover, read_street_file
 
@@ -73,13 +73,26 @@ def attach_geography(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
     """
     lookups = {v: read_lsoa_lookup(p) for v, p in config.lsoa_lookups.items()}
     lsoa = df["lsoa_code"].astype("category")
-    vintage_of_file = {
-        name: detect_vintage(group.dropna().unique(), lookups)
-        for name, group in lsoa.groupby(df["source_file"], observed=True)
-    }
-    file_vintage = df["source_file"].map(vintage_of_file).astype("int16")
-    codes = lsoa.cat.codes.to_numpy()
     cats = lsoa.cat.categories
+    codes = lsoa.cat.codes.to_numpy()
+    # Vintage per file: the lookup that knows most of the file's distinct codes (ties: newer).
+    # Membership is computed once per distinct code, then counted per file, with no per-file
+    # lookups (at national scale there are hundreds of files).
+    files = df["source_file"].cat.codes.to_numpy()
+    pairs = np.unique(files[codes >= 0].astype(np.int64) * (len(cats) + 1) + codes[codes >= 0])
+    pair_file, pair_code = pairs // (len(cats) + 1), pairs % (len(cats) + 1)
+    n_files = len(df["source_file"].cat.categories)
+    hits = {
+        v: np.bincount(pair_file, weights=cats.isin(lk["lsoa_code"])[pair_code], minlength=n_files)
+        for v, lk in sorted(lookups.items())
+    }
+    best = np.full(n_files, max(lookups), dtype=np.int16)
+    best_hits = np.full(n_files, -1.0)
+    for v in sorted(lookups):
+        better = hits[v] >= best_hits
+        best[better], best_hits[better] = v, hits[v][better]
+    vintage_of_file = dict(zip(df["source_file"].cat.categories, best, strict=True))
+    file_vintage = df["source_file"].map(vintage_of_file).astype("int16")
     lad = np.full(len(df), None, dtype=object)
     lad_name = np.full(len(df), None, dtype=object)
     for vintage, lk in lookups.items():
@@ -184,7 +197,8 @@ def build_area_table(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
 
 def lad_month_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Rows per local authority, month and measure across the whole force extract."""
-    known = df.loc[df["lad_code"].notna() & df["crime_type"].isin(list(CRIME_GROUPS))]
+    cols = ["lad_code", "lad_name", "month", "crime_type"]  # never copy the wide columns
+    known = df[cols].loc[df["lad_code"].notna() & df["crime_type"].isin(list(CRIME_GROUPS))]
     measure = measure_of(known["crime_type"].astype(str))
     counts = (
         known.assign(measure=measure)

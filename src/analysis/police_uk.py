@@ -96,10 +96,9 @@ def _decode_header(data: bytes, name: str) -> tuple[list[str], str, int]:
         raise InputDataError(f"{name}: the file is empty (no header, no rows)")
     end = data.find(b"\n")
     line = data[: end if end >= 0 else len(data)]
-    try:
+    try:  # the body is checked by the CSV reader itself, which falls back to Latin-1
         text = line.decode("utf-8-sig")
         encoding = "utf8"
-        data.decode("utf-8")
     except UnicodeDecodeError:
         text = line.decode("latin-1").lstrip("\ufeff")
         encoding = "latin1"
@@ -135,12 +134,12 @@ def read_street_file(sf: StreetFile) -> pa.Table:
         return "skip"
 
     wanted = [h for h in COLUMNS if h in header]
-    try:
-        table = pacsv.read_csv(
+
+    def parse(enc: str) -> pa.Table:
+        bad_rows.clear()
+        return pacsv.read_csv(
             io.BytesIO(body),
-            read_options=pacsv.ReadOptions(
-                column_names=header, encoding=encoding, use_threads=False
-            ),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=enc, use_threads=False),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted,
@@ -150,6 +149,15 @@ def read_street_file(sf: StreetFile) -> pa.Table:
                 quoted_strings_can_be_null=True,
             ),
         )
+
+    try:
+        try:
+            table = parse(encoding)
+        except pa.ArrowInvalid as exc:
+            if encoding != "utf8" or "UTF8" not in str(exc).upper().replace("-", ""):
+                raise
+            log.warning("%s is not UTF-8; read as Latin-1", sf.name)
+            table = parse("latin1")
     except pa.ArrowInvalid as exc:
         raise InputDataError(f"{sf.name}: cannot be read as CSV: {exc}") from None
     if bad_rows:
