@@ -119,6 +119,15 @@ def _fmt(n: object, suffix: str = "") -> str:
     return f"{n:,}"
 
 
+def _rag_counts(fig: dict) -> str:
+    perf = fig.get("performance") or {}
+    counts = perf.get("rag_counts")
+    if not counts:
+        return "no return"
+    return ", ".join(f"{counts.get(k, 0)} {label}" for k, label in
+                     (("green", "green"), ("amber", "amber"), ("red", "red"), ("n_a", "N/A")))  # fmt: skip
+
+
 def write_index(outputs_dir: Path) -> Path:
     """``outputs/index.html``: every area and period found, with headline numbers and links."""
     rows_by_area: dict[str, list[str]] = {}
@@ -149,6 +158,7 @@ def write_index(outputs_dir: Path) -> Path:
             f"<td class=n>{_fmt(c['rate_per_1000'])}</td>"
             f"<td class=n>{_fmt(a['total'])}</td><td class=n>{_fmt(a['change_pct'], '%')}</td>"
             f"<td class=n>{fig['months_present']} of {fig['months_expected']}</td>"
+            f"<td>{_rag_counts(fig)}</td>"
             f"<td>{links}</td></tr>"
         )
     parts = [
@@ -165,7 +175,8 @@ def write_index(outputs_dir: Path) -> Path:
         parts.append(f"<h2>{html.escape(name)}{flag}</h2>")
         parts.append(
             "<table><thead><tr><th>Period</th><th>Crimes</th><th>Change</th><th>Crimes per 1,000</th>"
-            "<th>ASB incidents</th><th>Change</th><th>Months of data</th><th>Sections</th></tr></thead><tbody>"
+            "<th>ASB incidents</th><th>Change</th><th>Months of data</th><th>Partners' indicators (RAG)</th>"
+            "<th>Sections</th></tr></thead><tbody>"
         )
         parts.extend(rows)
         parts.append("</tbody></table>")
