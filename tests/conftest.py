@@ -160,3 +160,28 @@ def needs_shared_data():
         not (SHARED_DATA / "police_uk" / "kent").is_dir(),
         reason=f"real data folder {SHARED_DATA} is absent: Medway tests need ../shared/data",
     )
+
+
+# A small synthetic area for end-to-end tests of the runner and the Makefile: the generated
+# sample's files, 2021 LSOAs only, the May 2023 wards. ``{data}``, ``{population}`` and
+# ``{periods}`` are filled in by each test.
+MINI_CONFIG = """\
+area: mini
+name: Miniton (synthetic test area)
+synthetic: true
+local_authority_codes: [E06900001]
+forces: [sampleshire]
+data_dir: {data}
+police_uk: [police_uk/sampleshire]
+lsoa_lookups:
+  2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv
+ward_sets:
+  - name: Wards May 2023 (24 wards)
+    from: 2023-05
+    lookups: {{2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv}}
+    boundaries: boundaries/sample/wards_WD23.geojson
+population: {population}
+periods:
+{periods}
+"""
+MINI_POPULATION = "population/MYE4_mid2001_to_mid2020_all_LAs.csv"

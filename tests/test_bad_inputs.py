@@ -15,27 +15,9 @@ import pytest
 from analysis import config as config_module
 from analysis import pipeline, run
 from analysis.errors import PipelineError
+from conftest import MINI_CONFIG, MINI_POPULATION
 
 MONTH = "2024-06"
-CONFIG = """\
-area: mini
-name: Miniton (synthetic test area)
-synthetic: true
-local_authority_codes: [E06900001]
-forces: [sampleshire]
-data_dir: {data}
-police_uk: [police_uk/sampleshire]
-lsoa_lookups:
-  2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv
-ward_sets:
-  - name: Wards May 2023 (24 wards)
-    from: 2023-05
-    lookups: {{2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv}}
-    boundaries: boundaries/sample/wards_WD23.geojson
-population: {population}
-periods:
-  - {period}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +59,9 @@ def case(base, tmp_path, monkeypatch):
             self.write_config()
 
         def write_config(self, period="{type: calendar_year, year: 2024}",
-                         population="population/MYE4_mid2001_to_mid2020_all_LAs.csv") -> None:  # fmt: skip
+                         population=MINI_POPULATION) -> None:  # fmt: skip
             (cfg / "mini.yaml").write_text(
-                CONFIG.format(data=data, period=period, population=population)
+                MINI_CONFIG.format(data=data, periods=f"  - {period}", population=population)
             )
 
         def file(self, month: str = MONTH) -> Path:

@@ -13,30 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import MINI_CONFIG, MINI_POPULATION, REPO
 
 pytestmark = pytest.mark.e2e
-
-CONFIG = """\
-area: mini
-name: Miniton (synthetic test area)
-synthetic: true
-local_authority_codes: [E06900001]
-forces: [sampleshire]
-data_dir: {data}
-police_uk: [police_uk/sampleshire]
-lsoa_lookups:
-  2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv
-ward_sets:
-  - name: Wards May 2023 (24 wards)
-    from: 2023-05
-    lookups: {{2021: lookups/LSOA21_WD23_LAD23_EW_LU.csv}}
-    boundaries: boundaries/sample/wards_WD23.geojson
-population: population/MYE4_mid2001_to_mid2020_all_LAs.csv
-periods:
-  - {{type: calendar_year, year: 2024}}
-  - {{type: twelve_months_ending, end: 2024-09}}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +28,12 @@ def area(tmp_path_factory):
     # 2025-01 is held back, to arrive later as "a new month of data"
     shutil.move(root / "data/police_uk/sampleshire/2025-01", root / "new-month")
     (root / "config").mkdir()
-    (root / "config" / "mini.yaml").write_text(CONFIG.format(data=root / "data"))
+    periods = (
+        "  - {type: calendar_year, year: 2024}\n  - {type: twelve_months_ending, end: 2024-09}"
+    )
+    (root / "config" / "mini.yaml").write_text(
+        MINI_CONFIG.format(data=root / "data", population=MINI_POPULATION, periods=periods)
+    )
     return root
 
 
