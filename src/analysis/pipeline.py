@@ -224,6 +224,12 @@ def add_partner_sections(
         figures["performance"]["red_indicators"] = [
             r["indicator"] for r in figures["performance"]["red"]
         ]
+        rows = partners.period_rows(
+            partners.performance_frame(settings, config.data_dir, area=config.area),
+            period.start,
+            period.end,
+        )
+        figures["performance"]["stated_checks"] = stated_change_checks(rows)
     checks = partners.partner_checks(settings, config.data_dir, area=config.area, la_codes=codes)
     validation.raise_for_critical(checks, context="partner returns")
     tables = {
@@ -235,6 +241,24 @@ def add_partner_sections(
         if table is not None and figures.get(name) is not None:
             table.to_pickle(work_dir / f"{name}.pkl")
     return [asdict(c) for c in checks]
+
+
+def stated_change_checks(rows: pd.DataFrame) -> list[dict]:
+    """Changes stated in partners' comments ("8% reduction"), recomputed from the values.
+
+    Published returns get these wrong; each disagreement goes into the data notes.
+    """
+    from analysis.supplied_checks import check_stated_changes
+
+    out = []
+    for r in rows.itertuples():
+        if not isinstance(r.comment, str) or pd.isna(r.value) or pd.isna(r.previous_value):
+            continue
+        basis = "previous quarter" if r.period_type == "quarter" else "previous year"
+        for check in check_stated_changes(r.comment, r.previous_value, r.value, values_basis=basis):
+            out.append({"indicator": r.indicator, "period": r.period, "agrees": check["agrees"],
+                        "message": check["message"]})  # fmt: skip
+    return out
 
 
 def load_json(path: Path) -> dict:

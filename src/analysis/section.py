@@ -310,6 +310,22 @@ def data_notes(figures: dict, checks: list[dict], files: list[dict]) -> str:
         )
     else:
         notes.append("**Validation:** every check passed.")
+    perf = figures.get("performance") or {}
+    disagreements = [c for c in perf.get("stated_checks", []) if c["agrees"] is False]
+    disagreements += [{"indicator": c["indicator"], "period": c["period"], "message": c["check"]}
+                      for c in perf.get("value_checks", [])]  # fmt: skip
+    if disagreements:
+        notes.append(
+            "**Figures stated in partners' returns that do not match their own values:** "
+            + "; ".join(f"{c['indicator']} ({c['period']}): {c['message']}" for c in disagreements)
+        )
+    elif perf:
+        notes.append(
+            "**Figures stated in partners' returns** (comments such as '8% reduction') were "
+            "recomputed from the values; none disagrees."
+        )
+    for key, note in (figures.get("partner_notes") or {}).items():
+        notes.append(f"**{key.replace('_', ' ').capitalize()}:** {note}")
     if figures["area"]["synthetic"]:
         notes.insert(
             0, "**Synthetic data:** the area and every figure are generated and fictional."
