@@ -204,7 +204,11 @@ if section_figures is not None:
     tidy = ctx.table("fire")
     display(Markdown(f"Activity of the fire and rescue service in {ctx.config.name} by financial year "
                      f"({section_figures['basis']})."))
-    display(section.plain_table(partners.fire_mod.fire_change_table(tidy, section_figures["year"])))
+    change = partners.fire_mod.fire_change_table(tidy, section_figures["year"])
+    columns = {"activity": "Activity", "previous": section_figures["previous_year"],
+               "latest": section_figures["year"], "change": "Change", "change_text": "Change (%)",
+               "change_is": "Better or worse"}
+    display(section.plain_table(change[list(columns)].rename(columns=columns)))
     charts.show(partners.fire_mod.fire_trend_chart(tidy, area_name=ctx.config.name))
 """,
 )
