@@ -155,6 +155,22 @@ if section_figures is None:
 """),
         code(body),
     ]
+    if key == "performance":
+        nb.cells.append(
+            code(
+                """
+# Analyst view only (tagged analyst-only: left out of reviewer pages): the values hidden as [c].
+if section_figures is not None:
+    raw = partners.period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
+    hidden = section.suppress_small(raw, suppress_below)["suppressed"]
+    display(Markdown("**RESTRICTED: not for publication.** Values shown as [c] to reviewers: "
+                     + (f"{int(hidden.sum())}." if hidden.any() else "none.")))
+    if hidden.any():
+        display(partners.reviewer_table(raw[hidden.to_numpy()]))
+""",
+                ["analyst-only"],
+            )
+        )
     return nb
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from analysis.render import REVIEWER_HIDDEN_TAGS
 from analysis.section import fmt_int, fmt_pct
 
 GLOSSARY = {
@@ -147,11 +148,7 @@ def assemble(figures: dict, sections: list[tuple[str, str, Path]]) -> nbformat.N
         doc.metadata = nb.metadata
         doc.cells.append(_md("", anchor=anchor))
         for cell in nb.cells:
-            if set(cell.get("metadata", {}).get("tags", [])) & {
-                "parameters",
-                "injected-parameters",
-                "remove",
-            }:
+            if set(cell.get("metadata", {}).get("tags", [])) & REVIEWER_HIDDEN_TAGS:
                 continue
             doc.cells.append(cell)
     doc.cells.append(glossary())

@@ -19,13 +19,18 @@ from nbconvert import HTMLExporter
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+# Cells with these tags never reach reviewers: parameters, set-up, and analyst-only cells that
+# show restricted (unsuppressed) values.
+REVIEWER_HIDDEN_TAGS = {"parameters", "injected-parameters", "remove", "analyst-only"}
+
+
 def _strip_for_reviewer(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove stderr streams and cells tagged ``remove`` or ``parameters`` from reviewer output."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     cells = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & {"parameters", "injected-parameters", "remove"}:
+        if tags & REVIEWER_HIDDEN_TAGS:
             continue
         if cell.cell_type == "code":
             cell.outputs = [
