@@ -145,6 +145,11 @@ def test_reviewer_html_is_self_contained_and_codeless(sample_run):
     )
     analyst = next((sample_run / "sample").glob("*/analyst/crime.html")).read_text()
     assert shows_code(analyst) and "load_context" in analyst
+    # restricted (unsuppressed) values: analyst pages only
+    folder = next((sample_run / "sample").glob("*/performance.html")).parent
+    assert "RESTRICTED" in (folder / "analyst" / "performance.html").read_text()
+    for page in ("performance.html", "assessment.html"):
+        assert "RESTRICTED" not in (folder / page).read_text()
 
 
 def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
