@@ -95,7 +95,8 @@ strip: $(STAMP) ## Strip outputs from the notebooks (before commit)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks with the project kernel
-	cd notebooks && ../$(VENV)/bin/jupyter lab --MappingKernelManager.default_kernel_name=$(KERNEL)
+	cd notebooks && ../$(VENV)/bin/jupyter lab --MappingKernelManager.default_kernel_name=$(KERNEL) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 OUTPUT_DIR := $(or $(CSP_OUTPUT_DIR),outputs)
 PROCESSED_DIR := $(or $(CSP_PROCESSED_DIR),data/processed)
