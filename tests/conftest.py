@@ -155,6 +155,29 @@ def tiny(tmp_path):
     return load_config("tiny", config_dir=cfg_dir)
 
 
+def build_tiny_figures(config) -> dict:
+    """figures.json of the tiny area's only period, built straight from its raw files."""
+    from analysis.figures import build_figures
+    from analysis.ingest import (
+        account,
+        attach_geography,
+        build_area_table,
+        lad_month_counts,
+        period_table,
+        read_all,
+    )
+    from analysis.population import read_mye
+
+    raw = attach_geography(read_all(config)[0], config)
+    area = build_area_table(raw, config)
+    (period,) = config.periods
+    return build_figures(
+        config=config, period=period, ptable=period_table(area, config, period), area=area,
+        lad_counts=lad_month_counts(raw), mye=read_mye(config.population), ingest_report=account(raw, config),
+        validation=[],
+    )  # fmt: skip
+
+
 def needs_shared_data():
     return pytest.mark.skipif(
         not (SHARED_DATA / "police_uk" / "kent").is_dir(),

@@ -2,34 +2,14 @@
 
 import pytest
 
-from analysis.figures import build_figures, comparison_status
-from analysis.ingest import (
-    account,
-    attach_geography,
-    build_area_table,
-    lad_month_counts,
-    period_table,
-    read_all,
-)
+from analysis.figures import comparison_status
 from analysis.periods import Period
-from analysis.population import read_mye
+from conftest import build_tiny_figures
 
 
 @pytest.fixture
 def figures(tiny):
-    raw = attach_geography(read_all(tiny)[0], tiny)
-    area = build_area_table(raw, tiny)
-    (period,) = tiny.periods  # March 2024 to February 2025
-    return build_figures(
-        config=tiny,
-        period=period,
-        ptable=period_table(area, tiny, period),
-        area=area,
-        lad_counts=lad_month_counts(raw),
-        mye=read_mye(tiny.population),
-        ingest_report=account(raw, tiny),
-        validation=[],
-    )
+    return build_tiny_figures(tiny)  # March 2024 to February 2025
 
 
 def test_level_rate_and_population(figures):

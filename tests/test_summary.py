@@ -423,30 +423,9 @@ def real_figures() -> list[Path]:
 
 @pytest.fixture
 def figures_tiny(tiny):
-    from analysis.figures import build_figures
-    from analysis.ingest import (
-        account,
-        attach_geography,
-        build_area_table,
-        lad_month_counts,
-        period_table,
-        read_all,
-    )
-    from analysis.population import read_mye
+    from conftest import build_tiny_figures
 
-    raw = attach_geography(read_all(tiny)[0], tiny)
-    area = build_area_table(raw, tiny)
-    (period,) = tiny.periods
-    return build_figures(
-        config=tiny,
-        period=period,
-        ptable=period_table(area, tiny, period),
-        area=area,
-        lad_counts=lad_month_counts(raw),
-        mye=read_mye(tiny.population),
-        ingest_report=account(raw, tiny),
-        validation=[],
-    )
+    return build_tiny_figures(tiny)
 
 
 @pytest.mark.parametrize("name", sorted(HAND_MADE))
