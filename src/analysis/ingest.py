@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from analysis.config import AreaConfig
 from analysis.crime_types import CRIME_GROUPS, group_of, measure_of
 from analysis.errors import InputDataError
-from analysis.geography import read_lsoa_lookup, ward_table
+from analysis.geography import read_lsoa_lookup, vintages_by_file, ward_table
 from analysis.periods import Period
 from analysis.police_uk import discover, read_street_file
 
@@ -75,23 +75,9 @@ def attach_geography(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
     lsoa = df["lsoa_code"].astype("category")
     cats = lsoa.cat.categories
     codes = lsoa.cat.codes.to_numpy()
-    # Vintage per file: the lookup that knows most of the file's distinct codes (ties: newer).
-    # Membership is computed once per distinct code, then counted per file, with no per-file
-    # lookups (at national scale there are hundreds of files).
-    files = df["source_file"].cat.codes.to_numpy()
-    pairs = np.unique(files[codes >= 0].astype(np.int64) * (len(cats) + 1) + codes[codes >= 0])
-    pair_file, pair_code = pairs // (len(cats) + 1), pairs % (len(cats) + 1)
-    n_files = len(df["source_file"].cat.categories)
-    hits = {
-        v: np.bincount(pair_file, weights=cats.isin(lk["lsoa_code"])[pair_code], minlength=n_files)
-        for v, lk in sorted(lookups.items())
-    }
-    best = np.full(n_files, max(lookups), dtype=np.int16)
-    best_hits = np.full(n_files, -1.0)
-    for v in sorted(lookups):
-        better = hits[v] >= best_hits
-        best[better], best_hits[better] = v, hits[v][better]
-    vintage_of_file = dict(zip(df["source_file"].cat.categories, best, strict=True))
+    sources = df["source_file"].cat
+    best = vintages_by_file(sources.codes.to_numpy(), len(sources.categories), codes, cats, lookups)
+    vintage_of_file = dict(zip(sources.categories, best, strict=True))
     file_vintage = df["source_file"].map(vintage_of_file).astype("int16")
     lad = np.full(len(df), None, dtype=object)
     lad_name = np.full(len(df), None, dtype=object)

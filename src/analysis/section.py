@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import summary
 from analysis.config import REPO_ROOT, AreaConfig, load_config
 from analysis.geography import read_boundaries
 from analysis.periods import Period, month_label
@@ -81,42 +82,28 @@ def fmt_pct(x: float | None, signed: bool = True) -> str:
     return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
-def change_sentence(fig: dict, measure_noun: str, previous_label: str) -> str:
-    """'Up 14.0% (2,840 more crimes) on April 2015 to March 2016; more than chance variation.'"""
-    comp = fig["comparison"]
-    if fig["change"] is None:
-        return comp["note"]
-    if fig["change"] == 0:
-        return f"The same number of {measure_noun} as in {previous_label}."
-    direction = "rose" if fig["change"] > 0 else "fell"
-    more = "more" if fig["change"] > 0 else "fewer"
-    sig = fig["significance"]
-    verdict = (
-        "this is more than chance variation"
-        if sig["significant"]
-        else "this is within the range expected by chance (no significant change)"
-    )
-    return (
-        f"{measure_noun.capitalize()} {direction} by {abs(fig['change_pct']):.1f}% "
-        f"({abs(fig['change']):,} {more}) compared with {previous_label}; {verdict} (p = {sig['p_value']:.3g})."
-    )
+def with_p_value(sentence: str, significance: dict | None) -> str:
+    """The summary's sentence with the test's p-value before its full stop, for analysts."""
+    if not significance:
+        return sentence
+    return f"{sentence.rstrip('.')} (p = {significance['p_value']:.3g})."
 
 
 def headline_markdown(figures: dict, measure: str) -> str:
     fig = figures[measure]
     noun = "crimes" if measure == "crime" else "ASB incidents"
     pop = figures["population"]
-    prev_label = figures["period"]["previous"]["label"]
     lines = [
         f"**Level:** {fmt_int(fig['total'])} {noun} in {figures['period']['label']}, "
         f"**{fig['rate_per_1000']:.1f} per 1,000 residents** "
         f"(population {pop['value']:,}: {pop['note']}).",
-        f"**Annual change:** {change_sentence(fig, noun, prev_label)}",
+        "**Annual change:** "
+        + with_p_value(summary.change_sentence(figures, measure), fig["significance"]),
     ]
     peers = fig.get("peers") or {}
     if peers.get("available"):
         lines.append(
-            f"**Peer comparison:** the {ordinal(peers['rank'])} highest rate of the {peers['of']} local "
+            f"**Peer comparison:** the {summary.ordinal(peers['rank'])} highest rate of the {peers['of']} local "
             f"authorities in the force area ({peers['rule']})."
         )
     if fig["top_wards"]:
@@ -132,11 +119,6 @@ def headline_markdown(figures: dict, measure: str) -> str:
             + "."
         )
     return "\n\n".join(lines)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def summary_table(figures: dict, measure: str) -> pd.DataFrame:
