@@ -1,22 +1,17 @@
 """Ingest on the tiny hand-made area: every row is kept or counted as excluded."""
 
 import pandas as pd
+import pytest
 
-from analysis.ingest import (
-    account,
-    attach_geography,
-    build_area_table,
-    lad_month_counts,
-    period_table,
-    read_all,
-)
+from analysis.errors import InputDataError
+from analysis.ingest import ingest_files, period_table
+from analysis.police_uk import read_street_file
 
 
 def test_rows_are_kept_or_accounted_for(tiny):
-    raw, files = read_all(tiny)
-    assert [f.month for f in files] == ["2014-01", "2025-01", "2025-02"]
-    raw = attach_geography(raw, tiny)
-    report = {r["month"]: r for r in account(raw, tiny)}
+    result = ingest_files(tiny)
+    assert [f.month for f in result.files] == ["2014-01", "2025-01", "2025-02"]
+    report = {r["month"]: r for r in result.report}
     assert report["2025-01"] == {
         "source_file": "2025-01-testforce-street.csv",
         "month": "2025-01",
@@ -36,8 +31,8 @@ def test_rows_are_kept_or_accounted_for(tiny):
 
 
 def test_area_table_groups_old_and_new_categories(tiny):
-    raw = attach_geography(read_all(tiny)[0], tiny)
-    area = build_area_table(raw, tiny)
+    result = ingest_files(tiny)
+    area = result.area
     assert len(area) == 8
     assert area.groupby(["month", "measure"]).size().to_dict() == {
         ("2014-01", "crime"): 2,
@@ -51,13 +46,65 @@ def test_area_table_groups_old_and_new_categories(tiny):
         "Violent crime": "Violence and sexual offences",
         "Public disorder and weapons": "Public order and weapons",
     }
-    counts = lad_month_counts(raw)
+    counts = result.lad_counts
     assert counts.query("lad_code == 'E07000098'")["count"].sum() == 1
+    # every row with a known authority and crime type is counted for the peers, once
+    kept_or_outside = sum(r["kept"] + r["outside_area"] for r in result.report)
+    assert counts["count"].sum() == kept_or_outside
+    assert list(counts.columns) == ["lad_code", "lad_name", "month", "measure", "count"]
+
+
+def test_area_rows_are_traceable_and_trimmed(tiny):
+    area = ingest_files(tiny).area
+    assert list(area.columns) == [
+        "month", "crime_id", "lsoa_code", "lsoa_name", "lsoa_vintage", "lad_code", "crime_type",
+        "crime_group", "measure", "longitude", "latitude", "source_file", "source_row",
+    ]  # fmt: skip
+    assert area.sort_values(["month", "source_file", "source_row"]).index.tolist() == list(
+        range(len(area))
+    )
+    for col in ("crime_id", "lsoa_name", "lsoa_code", "crime_type"):
+        values = area[col].dropna()
+        assert (values == values.str.strip()).all(), col
+    assert area["source_row"].min() >= 2  # line numbers: the header is line 1
+
+
+def test_same_result_with_one_thread_or_many(tiny, monkeypatch):
+    import analysis.ingest as ingest
+
+    many = ingest_files(tiny)
+    monkeypatch.setattr(ingest, "workers", lambda: 1)
+    one = ingest_files(tiny)
+    pd.testing.assert_frame_equal(many.area, one.area)
+    pd.testing.assert_frame_equal(many.lad_counts, one.lad_counts)
+    assert many.report == one.report and many.raw_checks == one.raw_checks
+
+
+def test_reused_read_buffer_does_not_leak_into_earlier_tables(tiny):
+    """Each thread reads files into one reusable buffer: tables must own their data."""
+    from analysis.police_uk import discover
+
+    files = discover(tiny.police_uk, tiny.forces)
+    first = read_street_file(files[0])
+    before = first.to_pylist()
+    for sf in files[1:]:
+        read_street_file(sf)
+    assert first.to_pylist() == before
+
+
+def test_first_bad_file_in_file_order_is_reported(tiny, monkeypatch):
+    """Files are read in parallel, but the error is always the first bad file's."""
+    from analysis.police_uk import discover
+
+    files = discover(tiny.police_uk, tiny.forces)
+    for sf in files[1:]:
+        sf.path.write_text(sf.path.read_text().splitlines()[0] + "\n")  # header only
+    with pytest.raises(InputDataError, match=files[1].name):
+        ingest_files(tiny)
 
 
 def test_period_table_maps_wards_of_the_period(tiny):
-    raw = attach_geography(read_all(tiny)[0], tiny)
-    area = build_area_table(raw, tiny)
+    area = ingest_files(tiny).area
     (period,) = tiny.periods
     pt = period_table(area, tiny, period)
     assert pt["in_period"].sum() == 6

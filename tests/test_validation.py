@@ -187,9 +187,9 @@ def missing_column(gx_loaded) -> list[v.CheckResult]:
 
 @pytest.fixture(scope="module")
 def duplicate_id(gx_loaded) -> list[v.CheckResult]:
-    df = raw_frame()
+    df = processed_frame()  # checked on the area's rows: it needs every row at once
     df.loc[4, "crime_id"] = df.loc[3, "crime_id"]  # as in the May 2025 Kent file
-    return v.validate(df, "police_uk_raw", RAW_PARAMS)
+    return v.validate(df, "police_uk_processed", PROCESSED_PARAMS)
 
 
 @pytest.fixture(scope="module")

@@ -237,16 +237,16 @@ def work_ingest(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# (module, function, step label): what ingest_area calls. ``account`` and ``check_unmatched``
-# are imported inside ingest_area at call time, so they are wrapped on analysis.ingest.
+# (module, function, step label): what ingest_area calls, wrapped where it looks them up.
 INGEST_STEPS: tuple[tuple[str, str, str], ...] = (
-    ("analysis.pipeline", "read_all", "read_all (read and type every file)"),
-    ("analysis.pipeline", "validate_raw", "validate_raw (Great Expectations suite)"),
-    ("analysis.pipeline", "attach_geography", "attach_geography (LSOA -> LAD)"),
-    ("analysis.ingest", "account", "account + check_unmatched"),
-    ("analysis.ingest", "check_unmatched", "account + check_unmatched"),
-    ("analysis.pipeline", "build_area_table", "area table + LAD-month counts"),
-    ("analysis.pipeline", "lad_month_counts", "area table + LAD-month counts"),
+    ("analysis.ingest", "discover", "find the files"),
+    ("analysis.ingest", "make_scanner", "lookups + raw suite (once per run)"),
+    ("analysis.ingest", "scan_files", "read, check, reduce each file (threads)"),
+    ("analysis.ingest", "check_forces", "cross-file checks"),
+    ("analysis.ingest", "raise_for_critical", "cross-file checks"),
+    ("analysis.ingest", "check_unmatched", "cross-file checks"),
+    ("analysis.ingest", "build_area_table", "area table + LAD-month counts"),
+    ("analysis.ingest", "lad_month_counts", "area table + LAD-month counts"),
     ("analysis.pipeline", "write_parquet", "write Parquet + JSON"),
     ("analysis.pipeline", "write_json", "write Parquet + JSON"),
 )
@@ -292,28 +292,38 @@ def work_stages(spec: dict[str, Any]) -> dict[str, Any]:
         if callable(getattr(module, name, None)):
             setattr(module, name, wrap(label, getattr(module, name)))
 
-    # Importing GX is a fixed cost of every ingest process; shown apart from the checks.
-    t0 = time.perf_counter()
-    import great_expectations  # noqa: F401
-
-    gx_import = time.perf_counter() - t0
-    gx_peak = peak_mb()
     t0 = time.perf_counter()
     data = ingest_area(config, Path(spec["processed_dir"]))
     total = time.perf_counter() - t0
-    ordered = [
-        {"step": "import great_expectations", "seconds": gx_import, "peak_mb": gx_peak, "rows": 0}
-    ]
-    ordered += [{"step": k, **v} for k, v in steps.items()]
+    ordered = [{"step": k, **v} for k, v in steps.items()]
     other = total - sum(v["seconds"] for v in steps.values())
     ordered.append({"step": "other (between steps)", "seconds": other, "peak_mb": None, "rows": 0})
     return {
-        "seconds": total + gx_import,
+        "seconds": total,
         "rows": sum(r["rows"] for r in data.report),
         "steps": ordered,
         "per_step_peak": can_reset,
         "peak_mb": max(s["peak_mb"] or 0.0 for s in ordered),
     }
+
+
+def work_gx(spec: dict[str, Any]) -> dict[str, Any]:
+    """Great Expectations on what the ingest keeps: the processed suite on a period's rows.
+
+    This is where GX runs in a real build (the period step, ``validate_period``), on the area's
+    rows rather than on every row read. The ingest runs first, untimed; the time includes
+    importing GX, which the period step pays once.
+    """
+    from analysis.ingest import period_table
+    from analysis.pipeline import ingest_area, validate_period
+
+    config = _load(spec)
+    data = ingest_area(config, Path(spec["processed_dir"]))
+    period = config.periods[-1]
+    ptable = period_table(data.area, config, period)
+    t0 = time.perf_counter()
+    validate_period(ptable, config, period, [f["month"] for f in data.files])
+    return {"seconds": time.perf_counter() - t0, "rows": len(ptable), "peak_mb": peak_mb()}
 
 
 def work_duckdb(spec: dict[str, Any]) -> dict[str, Any]:
@@ -425,6 +435,7 @@ WORKERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "generate": work_generate,
     "ingest": work_ingest,
     "stages": work_stages,
+    "gx": work_gx,
     "duckdb": work_duckdb,
     "pandas": work_pandas,
     "kernel": work_kernel,
@@ -599,6 +610,18 @@ def bench_size(ds: DataSet, out: Path, cores: int, repeat: int, report: Report) 
             report.rows.append(
                 Row(label, s["step"], rows, s["seconds"], peak, ratio(s["seconds"]), indent=True)
             )
+    gx = attempt("gx")
+    if gx:
+        report.rows.append(
+            Row(
+                label,
+                "GX processed suite, one period's area rows",
+                gx["rows"],
+                gx["seconds"],
+                gx["peak_mb"],
+                None,
+            )
+        )
     naive = attempt("pandas")
     if naive:
         report.rows.append(
@@ -633,7 +656,7 @@ def check_targets(ingest: dict[str, Any] | None, floor: float | None, report: Re
         r = ingest["seconds"] / floor
         verdict = "PASS" if r <= TARGET_RATIO else "FAIL"
         report.targets.append(
-            f"national ingest / DuckDB scan: {r:.1f}x (target <= {TARGET_RATIO}x): {verdict}"
+            f"national ingest / DuckDB scan: {r:.2f}x (target <= {TARGET_RATIO}x): {verdict}"
         )
     else:
         report.targets.append("national ingest / DuckDB scan: n/a (a case failed)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,40 +78,64 @@ def lsoa_codes_of(lookup: pd.DataFrame, lad_codes: tuple[str, ...]) -> set[str]:
     return set(lookup.loc[lookup["lad_code"].isin(lad_codes), "lsoa_code"])
 
 
-def vintages_by_file(
-    file_codes: np.ndarray,
-    n_files: int,
-    lsoa_codes: np.ndarray,
-    categories: pd.Index,
-    lookups: dict[int, pd.DataFrame],
-) -> np.ndarray:
-    """The LSOA vintage of each file: the lookup that knows most of the file's distinct codes.
+@dataclass(frozen=True)
+class LsoaIndex:
+    """Every LSOA code of every configured lookup vintage, and its local authority in each.
 
-    Most LSOAs kept their code in 2021, so only the codes created or retired in 2021 tell
-    the vintages apart; on a tie the newer vintage wins (identical answers either way).
-    Vectorised: ``file_codes`` and ``lsoa_codes`` are per-row category codes (-1 = blank);
-    membership is computed once per distinct code and counted per file, because at national
-    scale there are hundreds of files.
+    Built once per run; each police.uk file then resolves only its few hundred distinct LSOA
+    codes against it (:meth:`resolve`), never its rows.
     """
-    known = lsoa_codes >= 0
-    width = len(categories) + 1
-    pairs = np.unique(file_codes[known].astype(np.int64) * width + lsoa_codes[known])
-    pair_file, pair_code = pairs // width, pairs % width
-    best = np.full(n_files, max(lookups), dtype=np.int16)
-    best_hits = np.full(n_files, -1.0)
-    for vintage in sorted(lookups):
-        member = categories.isin(lookups[vintage]["lsoa_code"])
-        hits = np.bincount(pair_file, weights=member[pair_code], minlength=n_files)
-        better = hits >= best_hits
-        best[better], best_hits[better] = vintage, hits[better]
-    return best
+
+    position: dict[str, int]  # LSOA code -> position in the union of the lookups' codes
+    lad_of: dict[int, np.ndarray]  # vintage -> per position, row of ``lads`` (-1: not in it);
+    # one extra -1 at the end, so that position -1 (an unknown code) maps to -1
+    lads: pd.DataFrame  # lad_code, lad_name: one row per distinct pair
+
+    @classmethod
+    def from_lookups(cls, lookups: dict[int, pd.DataFrame]) -> LsoaIndex:
+        frames = []
+        for lk in lookups.values():
+            names = lk["lad_name"] if "lad_name" in lk else lk["lad_code"]
+            frames.append(pd.DataFrame({"lad_code": lk["lad_code"], "lad_name": names}))
+        lads = pd.concat(frames).drop_duplicates().sort_values(["lad_code", "lad_name"])
+        lads = lads.reset_index(drop=True)
+        lad_row = pd.MultiIndex.from_frame(lads)
+        codes = pd.Index(pd.unique(pd.concat([lk["lsoa_code"] for lk in lookups.values()])))
+        lad_of = {}
+        for vintage, lk in lookups.items():
+            names = lk["lad_name"] if "lad_name" in lk else lk["lad_code"]
+            rows = lad_row.get_indexer(pd.MultiIndex.from_arrays([lk["lad_code"], names]))
+            per_code = np.full(len(codes) + 1, -1, dtype=np.int32)
+            per_code[codes.get_indexer(lk["lsoa_code"])] = rows
+            lad_of[vintage] = per_code
+        position = {code: i for i, code in enumerate(codes.tolist())}
+        return cls(position=position, lad_of=lad_of, lads=lads)
+
+    def resolve(self, values: list[str]) -> tuple[int, np.ndarray]:
+        """The vintage of one file's distinct LSOA codes, and each code's row in ``lads``.
+
+        The vintage is the lookup that knows most of the distinct codes. Most LSOAs kept their
+        code in 2021, so only the codes created or retired then tell the vintages apart; on a
+        tie the newer vintage wins (identical answers either way). Unknown codes get -1.
+        A plain dict lookup of a file's few hundred codes is the fastest way here (pandas
+        string indexes convert themselves on every call).
+        """
+        get = self.position.get
+        pos = np.array([get(v, -1) for v in values], dtype=np.int64)
+        distinct = len(set(values)) == len(values)
+        best, best_hits, best_lad = max(self.lad_of), -1, np.full(len(values), -1, np.int32)
+        for vintage in sorted(self.lad_of):
+            lad = self.lad_of[vintage][pos]
+            hits = int((lad >= 0).sum()) if distinct else np.unique(pos[lad >= 0]).size
+            if hits >= best_hits:
+                best, best_hits, best_lad = vintage, hits, lad
+        return best, best_lad
 
 
 def detect_vintage(codes: pd.Index | np.ndarray, lookups: dict[int, pd.DataFrame]) -> int:
-    """The LSOA vintage of one file's codes (see :func:`vintages_by_file`)."""
-    cat = pd.Categorical(pd.Index(codes).dropna())
-    files = np.zeros(len(cat), dtype=np.int64)
-    return int(vintages_by_file(files, 1, cat.codes, cat.categories, lookups)[0])
+    """The LSOA vintage of one file's codes (see :meth:`LsoaIndex.resolve`)."""
+    distinct = pd.Index(codes).dropna().unique().tolist()
+    return LsoaIndex.from_lookups(lookups).resolve(distinct)[0]
 
 
 def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 Output (under ``data/processed/<area>/``):
 
 * ``police_uk_area.parquet`` - the area's rows, all months: month, crime_id, lsoa_code,
-  lsoa_vintage, lad_code, crime_type, crime_group, measure, longitude, latitude,
+  lsoa_name, lsoa_vintage, lad_code, crime_type, crime_group, measure, longitude, latitude,
   source_file, source_row.
 * ``lad_month_counts.parquet`` - rows per local authority, month and measure for every
   authority in the force files (the peer comparison).
@@ -12,6 +12,13 @@ Output (under ``data/processed/<area>/``):
 
 Area membership is decided by joining the LSOA code to the ONS lookup of the file's LSOA
 vintage, never by the LSOA name.
+
+Why it streams: a national year is about 6 million rows in 516 files. Holding them as one
+frame took 4 GB and most of the run. Instead each file is read, checked and reduced on its
+own (:func:`scan_file`), files are read in parallel threads (Arrow's CSV parser releases the
+GIL), and only the area's rows, the per-authority counts and the check tallies are kept. The
+work per file is done on its few hundred distinct values (Arrow dictionary arrays), so
+the ingest costs little more than parsing the CSV text. ``make bench`` measures it.
 """
 
 from __future__ import annotations
@@ -19,103 +26,245 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis.arrow_checks import ArrowSuite, Tally
 from analysis.config import AreaConfig
-from analysis.crime_types import CRIME_GROUPS, group_of, measure_of
+from analysis.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
 from analysis.errors import InputDataError
-from analysis.geography import read_lsoa_lookup, vintages_by_file, ward_table
+from analysis.geography import LsoaIndex, read_lsoa_lookup, ward_table
 from analysis.periods import Period
-from analysis.police_uk import discover, read_street_file
+from analysis.police_uk import StreetFile, discover, read_street_file
+from analysis.validation import CheckResult, raise_for_critical
 
 log = logging.getLogger(__name__)
 
+MEASURES = ("crime", "asb")  # index = the measure code used in the per-file counts
+AREA_COLUMNS = [
+    "month", "crime_id", "lsoa_code", "lsoa_name", "lsoa_vintage", "lad_code", "crime_type",
+    "crime_group", "measure", "longitude", "latitude", "source_file", "source_row",
+]  # fmt: skip
+
 
 @dataclass
-class IngestResult:
-    raw: pd.DataFrame  # every row read, typed, with lad_code (for validation and peers)
-    area: pd.DataFrame  # the area's rows
-    report: dict
+class FileScan:
+    """What one file leaves behind once read: everything else is dropped."""
+
+    account: dict  # rows read, blank LSOA, LSOA not in lookup, outside the area, kept
+    falls_within: str | None  # the file's commonest "Falls within" value
+    area_rows: pa.Table | None  # the area's rows (AREA_COLUMNS less crime_group and measure)
+    lad_counts: tuple[np.ndarray, np.ndarray]  # (lad row x measures + measure code, count)
+    tallies: list[Tally]  # the raw suite's rules on this file
 
 
-def read_all(config: AreaConfig) -> tuple[pd.DataFrame, list]:
-    """Read every configured street file into one typed frame (Arrow-backed strings)."""
+@dataclass
+class Ingested:
+    files: list[StreetFile]
+    area: pd.DataFrame
+    lad_counts: pd.DataFrame
+    report: list[dict]
+    raw_checks: list[CheckResult]
+
+
+class Scanner:
+    """The per-run state each file's scan needs: the LSOA index, the area, the raw suite."""
+
+    def __init__(self, config: AreaConfig, suite: ArrowSuite) -> None:
+        lookups = {v: read_lsoa_lookup(p) for v, p in config.lsoa_lookups.items()}
+        self.geo = LsoaIndex.from_lookups(lookups)
+        self.in_area = self.geo.lads["lad_code"].isin(config.local_authority_codes).to_numpy()
+        self.lad_codes = pa.array(self.geo.lads["lad_code"].tolist(), pa.string())
+        self.suite = suite
+
+    def scan(self, sf: StreetFile) -> FileScan:
+        table = read_street_file(sf)
+        tallies = self.suite.tally(table, sf.name)
+        n = table.num_rows
+        lsoa = table.column("lsoa_code").chunk(0)
+        vintage, lad_of_value = self.geo.resolve(lsoa.dictionary.to_pylist())
+        values = lsoa.indices.fill_null(-1).to_numpy()
+        blank = values < 0
+        lad = np.where(blank, -1, lad_of_value[np.maximum(values, 0)]) if n else values
+        unknown = (~blank) & (lad < 0)
+        kept = (lad >= 0) & self.in_area[np.maximum(lad, 0)]
+
+        crime_type = table.column("crime_type").chunk(0)
+        type_measure = _measure_codes(crime_type.dictionary)
+        measure = np.where(
+            crime_type.indices.is_null().to_numpy(zero_copy_only=False),
+            -1,
+            type_measure[np.maximum(crime_type.indices.fill_null(0).to_numpy(), 0)],
+        )
+        counted = (lad >= 0) & (measure >= 0)
+        key = lad[counted].astype(np.int64) * len(MEASURES) + measure[counted]
+        bins = np.bincount(key)
+        nz = np.flatnonzero(bins)  # (authority, measure) pairs present, and their counts
+
+        area_rows = None
+        n_kept = int(kept.sum())
+        if n_kept:
+            take = pa.array(np.flatnonzero(kept))
+            picked = table.select(
+                [
+                    "month",
+                    "crime_id",
+                    "lsoa_code",
+                    "lsoa_name",
+                    "crime_type",
+                    "longitude",
+                    "latitude",
+                    "source_row",
+                ]  # fmt: skip
+            ).take(take)
+            area_rows = pa.table(
+                {
+                    "month": _plain_text(picked.column("month")),
+                    "crime_id": pc.utf8_trim_whitespace(picked.column("crime_id")),
+                    "lsoa_code": _plain_text(picked.column("lsoa_code")),
+                    "lsoa_name": pc.utf8_trim_whitespace(picked.column("lsoa_name")),
+                    "lsoa_vintage": pa.array(np.full(n_kept, vintage, dtype=np.int16)),
+                    "lad_code": self.lad_codes.take(pa.array(lad[kept])),
+                    "crime_type": _plain_text(picked.column("crime_type")),
+                    "longitude": picked.column("longitude"),
+                    "latitude": picked.column("latitude"),
+                    "source_file": pa.array([sf.name] * n_kept, pa.string()),
+                    "source_row": picked.column("source_row"),
+                }
+            )
+        account = {
+            "source_file": sf.name,
+            "month": sf.month,
+            "rows": n,
+            "blank_lsoa": int(blank.sum()),
+            "lsoa_not_in_lookup": int(unknown.sum()),
+            "outside_area": int(n - blank.sum() - unknown.sum() - n_kept),
+            "kept": n_kept,
+            "lsoa_vintage": int(vintage),
+        }
+        return FileScan(
+            account=account,
+            falls_within=_commonest(table.column("falls_within").chunk(0)),
+            area_rows=area_rows,
+            lad_counts=(nz, bins[nz]),
+            tallies=tallies,
+        )
+
+
+def _measure_codes(types: pa.Array) -> np.ndarray:
+    """Per distinct crime type: 0 crime, 1 ASB, -1 a type we do not know (not counted)."""
+    text = types.to_numpy(zero_copy_only=False)
+    known = np.isin(text, np.array(list(CRIME_GROUPS), dtype=object))
+    return np.where(known, np.where(text == ASB, 1, 0), -1).astype(np.int8)
+
+
+def _plain_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(col, pa.string())
+
+
+def _commonest(arr: pa.DictionaryArray) -> str | None:
+    """The commonest non-blank value (ties: the alphabetically first), or None if all blank."""
+    counts = Counter()
+    indices = arr.indices.drop_null().to_numpy()
+    if not len(indices):
+        return None
+    for value, count in zip(
+        arr.dictionary.to_pylist(), np.bincount(indices, minlength=len(arr.dictionary)), strict=True
+    ):
+        counts[value] += int(count)
+    top = max(counts.values())
+    return min(v for v, c in counts.items() if c == top)
+
+
+def workers() -> int:
+    """Threads for reading files: the CPUs this process may use, at most 8."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
+
+
+def make_scanner(config: AreaConfig, files: list[StreetFile]) -> Scanner:
+    """The lookups, the area and the raw suite (with this run's months), built once per run."""
+    months = sorted({f.month for f in files})
+    suite = ArrowSuite(
+        "police_uk_raw",
+        {
+            "expected_months": months,
+            "known_crime_types": KNOWN_CRIME_TYPES,
+            "min_rows": 100 * len(months),
+            "max_rows": 2_000_000 * len(months),
+        },
+    )
+    return Scanner(config, suite)
+
+
+def scan_files(scanner: Scanner, files: list[StreetFile]) -> list[FileScan]:
+    """Every file read, checked and reduced, in parallel threads; results in file order.
+
+    A bad file's error is raised in file order, so the same input always gives the same message.
+    """
+    with ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="ingest") as pool:
+        return list(pool.map(scanner.scan, files))
+
+
+def ingest_files(config: AreaConfig) -> Ingested:
+    """Read, check and reduce every configured street file; stop on bad input."""
     files = discover(config.police_uk, config.forces)
-    tables = []
-    for sf in files:
-        tables.append(read_street_file(sf))
-        log.debug("read %s (%d rows)", sf.name, tables[-1].num_rows)
-    table = pa.concat_tables(tables, promote_options="permissive").unify_dictionaries()
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    for col in ("source_file", "force", "month", "crime_type", "falls_within"):
-        df[col] = df[col].astype("category")
-    check_forces(df)
+    scanner = make_scanner(config, files)
+    scans = scan_files(scanner, files)
     log.info(
-        "read %d rows from %d files (%s to %s)",
-        len(df),
+        "read %d rows from %d files (%s to %s) in %d threads",
+        sum(s.account["rows"] for s in scans),
         len(files),
         files[0].month,
         files[-1].month,
+        workers(),
     )
-    return df, files
-
-
-def attach_geography(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
-    """Add lsoa_vintage and lad_code (and lad_name) by the lookup of each file's vintage.
-
-    Vectorised over LSOA categories: each distinct code is looked up once per vintage.
-    """
-    lookups = {v: read_lsoa_lookup(p) for v, p in config.lsoa_lookups.items()}
-    lsoa = df["lsoa_code"].astype("category")
-    cats = lsoa.cat.categories
-    codes = lsoa.cat.codes.to_numpy()
-    sources = df["source_file"].cat
-    best = vintages_by_file(sources.codes.to_numpy(), len(sources.categories), codes, cats, lookups)
-    vintage_of_file = dict(zip(sources.categories, best, strict=True))
-    file_vintage = df["source_file"].map(vintage_of_file).astype("int16")
-    lad = np.full(len(df), None, dtype=object)
-    lad_name = np.full(len(df), None, dtype=object)
-    for vintage, lk in lookups.items():
-        indexed = lk.set_index("lsoa_code")
-        by_cat = indexed["lad_code"].reindex(cats).to_numpy(dtype=object)
-        name_by_cat = (
-            indexed["lad_name"].reindex(cats).to_numpy(dtype=object) if "lad_name" in lk else by_cat
-        )
-        mask = (file_vintage.to_numpy() == vintage) & (codes >= 0)
-        lad[mask] = by_cat[codes[mask]]
-        lad_name[mask] = name_by_cat[codes[mask]]
-    out = df.assign(
-        lsoa_vintage=file_vintage.to_numpy(),
-        lad_code=pd.Categorical(lad),
-        lad_name=pd.Categorical(lad_name),
+    check_forces(files, [s.falls_within for s in scans])
+    raw_checks = scanner.suite.results([s.tallies for s in scans])
+    raise_for_critical(raw_checks, context="police.uk extract")
+    report = sorted((s.account for s in scans), key=lambda r: (r["month"], r["source_file"]))
+    check_unmatched(report, config)
+    return Ingested(
+        files=files,
+        area=build_area_table([s.area_rows for s in scans if s.area_rows is not None]),
+        lad_counts=lad_month_counts(files, scans, scanner.geo),
+        report=report,
+        raw_checks=raw_checks,
     )
-    return out
 
 
-def check_forces(df: pd.DataFrame) -> None:
+def check_forces(files: list[StreetFile], falls_within: list[str | None]) -> None:
     """A file of another force renamed into this force's folder would be counted as ours.
 
     Each file's "Falls within" must be the name most of the force's files carry.
     """
-    main = df.groupby(["force", "source_file"], observed=True)["falls_within"].agg(
-        lambda s: s.mode().iloc[0] if s.notna().any() else None
-    )
-    for force, per_file in main.groupby(level="force", observed=True):
-        usual = per_file.mode()
-        if per_file.size < 2 or usual.empty:
+    per_force: dict[str, list[tuple[str, str | None]]] = {}
+    for sf, value in zip(files, falls_within, strict=True):
+        per_force.setdefault(sf.force, []).append((sf.name, value))
+    for force, entries in per_force.items():
+        values = [v for _, v in entries if v is not None]
+        if len(entries) < 2 or not values:
             continue
-        odd = per_file[per_file != usual.iloc[0]]
-        if len(odd) and len(odd) < len(per_file) / 2:
-            (_, name), value = next(iter(odd.items()))
+        counts = Counter(values)
+        top = max(counts.values())
+        usual = min(v for v, c in counts.items() if c == top)
+        odd = [(name, v) for name, v in entries if v != usual]
+        if odd and len(odd) < len(entries) / 2:
+            name, value = odd[0]
             raise InputDataError(
                 f"{name}: column 'Falls within' says {value!r}, but the other {force} files say "
-                f"{usual.iloc[0]!r}: is this another force's file?"
+                f"{usual!r}: is this another force's file?"
             )
 
 
@@ -133,69 +282,53 @@ def check_unmatched(report: list[dict], config: AreaConfig) -> None:
             )
 
 
-def account(df: pd.DataFrame, config: AreaConfig) -> list[dict]:
-    """Per-file counts of rows kept and rows excluded, and why."""
-    in_area = df["lad_code"].isin(config.local_authority_codes).to_numpy()
-    blank = df["lsoa_code"].isna().to_numpy()
-    unknown = (~blank) & df["lad_code"].isna().to_numpy()
-    outside = (~blank) & (~unknown) & (~in_area)
-    flags = pd.DataFrame(
-        {
-            "source_file": df["source_file"],
-            "month": df["month"],
-            "rows": 1,
-            "blank_lsoa": blank,
-            "lsoa_not_in_lookup": unknown,
-            "outside_area": outside,
-            "kept": in_area,
-        }
-    )
-    per_file = (
-        flags.groupby(["source_file", "month"], observed=True).sum(numeric_only=True).reset_index()
-    )
-    vint = df.groupby("source_file", observed=True)["lsoa_vintage"].first()
-    per_file["lsoa_vintage"] = per_file["source_file"].map(vint).astype(int)
-    per_file = per_file.sort_values(["month", "source_file"])
-    records = per_file.astype({"source_file": str, "month": str}).to_dict(orient="records")
-    return [
-        {k: (int(v) if isinstance(v, (np.integer, bool, np.bool_)) else v) for k, v in r.items()}
-        for r in records
-    ]
-
-
-def build_area_table(df: pd.DataFrame, config: AreaConfig) -> pd.DataFrame:
-    area = df.loc[df["lad_code"].isin(config.local_authority_codes)].copy()
-    area["crime_type"] = area["crime_type"].astype(str)
-    area["crime_group"] = group_of(area["crime_type"]).astype("string")
-    area["measure"] = measure_of(area["crime_type"]).astype(str)
-    cols = [
-        "month", "crime_id", "lsoa_code", "lsoa_name", "lsoa_vintage", "lad_code", "crime_type",
-        "crime_group", "measure", "longitude", "latitude", "source_file", "source_row",
-    ]  # fmt: skip
-    area = area[cols]
-    for col in ("month", "lad_code", "source_file"):
-        area[col] = area[col].astype(str)
-    area = area.sort_values(["month", "source_file", "source_row"], kind="stable").reset_index(
+def build_area_table(parts: list[pa.Table]) -> pd.DataFrame:
+    """The area's rows from every file, with comparable group and measure, in file order."""
+    if parts:
+        table = pa.concat_tables(parts)
+    else:
+        fields = [(c, pa.string()) for c in AREA_COLUMNS if c not in ("crime_group", "measure")]
+        types = {"lsoa_vintage": pa.int16(), "longitude": pa.float64(), "latitude": pa.float64(),
+                 "source_row": pa.int64()}  # fmt: skip
+        table = pa.schema([(c, types.get(c, t)) for c, t in fields]).empty_table()
+    area = table.to_pandas()
+    area["crime_group"] = group_of(area["crime_type"]).astype("str")
+    area["measure"] = np.where(area["crime_type"] == ASB, "asb", "crime")
+    area["measure"] = area["measure"].astype("str")
+    area = area[AREA_COLUMNS]
+    return area.sort_values(["month", "source_file", "source_row"], kind="stable").reset_index(
         drop=True
     )
-    return area
 
 
-def lad_month_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows per local authority, month and measure across the whole force extract."""
-    cols = ["lad_code", "lad_name", "month", "crime_type"]  # never copy the wide columns
-    known = df[cols].loc[df["lad_code"].notna() & df["crime_type"].isin(list(CRIME_GROUPS))]
-    measure = measure_of(known["crime_type"].astype(str))
-    counts = (
-        known.assign(measure=measure)
-        .groupby(["lad_code", "lad_name", "month", "measure"], observed=True)
-        .size()
-        .rename("count")
-        .reset_index()
+def lad_month_counts(
+    files: list[StreetFile], scans: list[FileScan], geo: LsoaIndex
+) -> pd.DataFrame:
+    """Rows per local authority, month and measure across every file read (the peers)."""
+    keys = [s.lad_counts[0] for s in scans]
+    sizes = [len(k) for k in keys]
+    counts = pd.DataFrame(
+        {
+            "key": np.concatenate(keys) if keys else np.array([], dtype=np.int64),
+            "month": np.repeat([f.month for f in files], sizes).astype(object),
+            "count": np.concatenate([s.lad_counts[1] for s in scans]) if keys else [],
+        }
+    )
+    counts = counts.groupby(["key", "month"], as_index=False)["count"].sum()
+    key = counts["key"].to_numpy(dtype=np.int64)
+    lads = geo.lads.iloc[key // len(MEASURES)]
+    out = pd.DataFrame(
+        {
+            "lad_code": lads["lad_code"].to_numpy(),
+            "lad_name": lads["lad_name"].to_numpy(),
+            "month": counts["month"].to_numpy(),
+            "measure": np.asarray(MEASURES, dtype=object)[key % len(MEASURES)],
+            "count": counts["count"].to_numpy(dtype=np.int64),
+        }
     )
     for col in ("lad_code", "lad_name", "month", "measure"):
-        counts[col] = counts[col].astype(str)
-    return counts.sort_values(["lad_code", "month", "measure"]).reset_index(drop=True)
+        out[col] = out[col].astype("str")
+    return out.sort_values(["lad_code", "month", "measure"]).reset_index(drop=True)
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -15,17 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import REPO_ROOT, AreaConfig
-from analysis.crime_types import KNOWN_CRIME_TYPES, KNOWN_GROUPS
+from analysis.crime_types import KNOWN_GROUPS
 from analysis.figures import build_figures
-from analysis.ingest import (
-    attach_geography,
-    build_area_table,
-    lad_month_counts,
-    period_table,
-    read_all,
-    write_json,
-    write_parquet,
-)
+from analysis.ingest import ingest_files, period_table, write_json, write_parquet
 from analysis.periods import Period
 from analysis.population import read_mye
 
@@ -40,23 +32,6 @@ class AreaData:
     report: list[dict]
     raw_checks: list[dict]
     files: list[dict]
-
-
-def validate_raw(raw: pd.DataFrame, months: list[str]) -> list[dict]:
-    """Run the raw-extract suite; stop on a critical failure (before any analysis)."""
-    from analysis import validation
-
-    params = {
-        "expected_months": months,
-        "known_crime_types": KNOWN_CRIME_TYPES,
-        "min_rows": 100 * len(months),
-        "max_rows": 2_000_000 * len(months),
-    }
-    cols = ["crime_id", "month", "falls_within", "longitude", "latitude", "lsoa_code", "lsoa_name",
-            "crime_type", "source_file", "source_row"]  # fmt: skip
-    results = validation.validate(raw[cols], "police_uk_raw", params)
-    validation.raise_for_critical(results, context="police.uk extract")
-    return [asdict(r) for r in results]
 
 
 def write_sample(out_dir: Path) -> None:
@@ -76,19 +51,16 @@ def ensure_sample_data(config: AreaConfig) -> None:
 
 
 def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
-    """Read, check and tidy every police.uk file of the area; write the processed tables."""
-    out = (processed_dir or PROCESSED) / config.area
-    raw, files = read_all(config)
-    raw_checks = validate_raw(raw, sorted({f.month for f in files}))
-    raw = attach_geography(raw, config)
-    from analysis.ingest import account, check_unmatched
+    """Read, check and tidy every police.uk file of the area; write the processed tables.
 
-    report = account(raw, config)
-    check_unmatched(report, config)
-    area = build_area_table(raw, config)
-    counts = lad_month_counts(raw)
-    write_parquet(area, out / "police_uk_area.parquet")
-    write_parquet(counts, out / "lad_month_counts.parquet")
+    Every row read is checked against ``expectations/police_uk_raw.json`` as its file is read
+    (see :mod:`analysis.ingest`); nothing is written unless all critical checks pass.
+    """
+    out = (processed_dir or PROCESSED) / config.area
+    result = ingest_files(config)
+    raw_checks = [asdict(r) for r in result.raw_checks]
+    write_parquet(result.area, out / "police_uk_area.parquet")
+    write_parquet(result.lad_counts, out / "lad_month_counts.parquet")
     file_info = [
         {
             "file": f.path.relative_to(config.data_dir).as_posix()
@@ -97,22 +69,27 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
             "month": f.month,
             "force": f.force,
         }
-        for f in files
+        for f in result.files
     ]
+    report = result.report
     write_json(
         {"files": report, "raw_checks": raw_checks, "inputs": file_info}, out / "ingest_report.json"
     )
     log.info(
         "%s: %d area rows kept of %d read (blank LSOA %d, not in lookup %d, outside area %d)",
         config.area,
-        len(area),
+        len(result.area),
         sum(r["rows"] for r in report),
         sum(r["blank_lsoa"] for r in report),
         sum(r["lsoa_not_in_lookup"] for r in report),
         sum(r["outside_area"] for r in report),
     )
     return AreaData(
-        area=area, lad_counts=counts, report=report, raw_checks=raw_checks, files=file_info
+        area=result.area,
+        lad_counts=result.lad_counts,
+        report=report,
+        raw_checks=raw_checks,
+        files=file_info,
     )
 
 

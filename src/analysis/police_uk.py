@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import logging
+import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,8 @@ COLUMNS = {
     "Crime type": "crime_type",
 }
 REQUIRED = ["Crime ID", "Month", "Longitude", "Latitude", "LSOA code", "Crime type"]
+_NON_SPACE = re.compile(rb"\S")  # finds the first non-blank byte without copying the file
+_NEWLINE = re.compile(rb"\n")
 _FILE_RE = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+)-street\.csv(\.gz)?$")
 
 
@@ -83,19 +86,45 @@ def discover(folders: tuple[Path, ...] | list[Path], forces: tuple[str, ...]) ->
     return sorted(found.values(), key=lambda f: (f.month, f.force))
 
 
-def _open_bytes(path: Path) -> bytes:
+_buffers = threading.local()
+
+
+def _open_bytes(path: Path) -> bytes | memoryview:
+    """The file's bytes: a gzipped file decompressed; a plain one read into this thread's
+    reusable buffer.
+
+    Reusing one buffer per thread matters at national scale: a fresh 2-3 MB allocation per
+    file (or a memory map) costs a page fault per 4 KB page, which added a fifth to the
+    ingest's time. The CSV parser copies what it keeps, so the buffer can be reused for the
+    next file once :func:`read_street_file` returns.
+    """
     if path.suffix == ".gz":
         with gzip.open(path, "rb") as fh:
             return fh.read()
-    return path.read_bytes()
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        buf = getattr(_buffers, "buf", None)
+        if buf is None or len(buf) < size + 1:
+            buf = _buffers.buf = bytearray(max(size + 1, 1 << 22))
+        view = memoryview(buf)
+        n = 0
+        while True:  # the file may have grown since fstat: read to the end
+            got = fh.readinto(view[n:])
+            if not got:
+                break
+            n += got
+            if n == len(buf):
+                return view[:n].tobytes() + fh.read()
+        return view[:n]
 
 
-def _decode_header(data: bytes, name: str) -> tuple[list[str], str, int]:
+def _decode_header(data: bytes | memoryview, name: str) -> tuple[list[str], str, int]:
     """Header names (stripped, BOM removed), the text encoding, and the header's byte length."""
-    if not data.strip():
+    if not _NON_SPACE.search(data):
         raise InputDataError(f"{name}: the file is empty (no header, no rows)")
-    end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)]
+    newline = _NEWLINE.search(data)
+    end = newline.start() if newline else -1
+    line = bytes(data[: end if end >= 0 else len(data)])
     try:  # the body is checked by the CSV reader itself, which falls back to Latin-1
         text = line.decode("utf-8-sig")
         encoding = "utf8"
@@ -106,11 +135,21 @@ def _decode_header(data: bytes, name: str) -> tuple[list[str], str, int]:
     return header, encoding, (end + 1 if end >= 0 else len(data))
 
 
+#: Low-cardinality text columns are read as Arrow dictionaries: the CSV parser hashes each
+#: value once, and every later step (trimming, checks, the LSOA lookup) works on the few
+#: hundred distinct values of a file instead of on every row.
+DICTIONARY_COLUMNS = ("month", "falls_within", "lsoa_code", "crime_type")
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+
 def read_street_file(sf: StreetFile) -> pa.Table:
     """Read one file into an Arrow table with our column names plus source_file/source_row.
 
     source_row is the line number in the file (header is line 1), so messages can point a
-    person at the exact line in a spreadsheet or editor.
+    person at the exact line in a spreadsheet or editor. ``month``, ``falls_within``,
+    ``lsoa_code`` and ``crime_type`` come back trimmed of spaces, as dictionary arrays (one
+    chunk); ``crime_id`` and ``lsoa_name`` as read (they matter only for the rows an area
+    keeps, which :mod:`analysis.ingest` trims); coordinates as float64.
     """
     data = _open_bytes(sf.path)
     header, encoding, header_len = _decode_header(data, sf.name)
@@ -122,8 +161,8 @@ def read_street_file(sf: StreetFile) -> pa.Table:
         )
     if encoding == "latin1":
         log.warning("%s is not UTF-8; read as Latin-1", sf.name)
-    body = data[header_len:]
-    if not body.strip():
+    body = memoryview(data)[header_len:]  # no copy
+    if not _NON_SPACE.search(data, header_len):
         raise InputDataError(f"{sf.name}: the file has a header but no data rows")
 
     bad_rows: list[str] = []
@@ -135,29 +174,45 @@ def read_street_file(sf: StreetFile) -> pa.Table:
 
     wanted = [h for h in COLUMNS if h in header]
 
-    def parse(enc: str) -> pa.Table:
+    def parse(enc: str, numbers: bool) -> pa.Table:
         bad_rows.clear()
+        types = {h: _DICT if COLUMNS[h] in DICTIONARY_COLUMNS else pa.string() for h in wanted}
+        if numbers:  # the parser accepts surrounding spaces; any other text fails the file
+            types.update({"Longitude": pa.float64(), "Latitude": pa.float64()})
         return pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=header, encoding=enc, use_threads=False),
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(
+                column_names=header,
+                encoding=enc,
+                use_threads=False,  # files are read in parallel instead (see analysis.ingest)
+                block_size=max(1 << 20, len(body) + 1),  # one chunk per column
+            ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted,
-                column_types={h: pa.string() for h in wanted},
+                column_types=types,
                 strings_can_be_null=True,
                 null_values=[""],
                 quoted_strings_can_be_null=True,
             ),
         )
 
-    try:
+    def parse_any(numbers: bool) -> pa.Table:
         try:
-            table = parse(encoding)
+            return parse(encoding, numbers)
         except pa.ArrowInvalid as exc:
             if encoding != "utf8" or "UTF8" not in str(exc).upper().replace("-", ""):
                 raise
             log.warning("%s is not UTF-8; read as Latin-1", sf.name)
-            table = parse("latin1")
+            return parse("latin1", numbers)
+
+    try:
+        try:
+            table = parse_any(numbers=True)
+        except pa.ArrowInvalid as exc:
+            if "conversion error to double" not in str(exc):
+                raise
+            table = parse_any(numbers=False)  # only to name the bad lines (below)
     except pa.ArrowInvalid as exc:
         raise InputDataError(f"{sf.name}: cannot be read as CSV: {exc}") from None
     if bad_rows:
@@ -167,22 +222,28 @@ def read_street_file(sf: StreetFile) -> pa.Table:
             "the file may be truncated or have stray commas"
         )
     table = table.rename_columns([COLUMNS[c] for c in table.column_names])
+    if table.num_rows and any(c.num_chunks != 1 for c in table.columns):
+        table = table.unify_dictionaries().combine_chunks()
     n = table.num_rows
     rows = np.arange(2, n + 2, dtype=np.int64)
 
     cols: dict[str, pa.Array] = {}
     for name in COLUMNS.values():
-        if name in ("longitude", "latitude"):
-            continue
-        col = table.column(name) if name in table.column_names else pa.nulls(n, pa.string())
-        cols[name] = pc.utf8_trim_whitespace(col)
-    for name in ("longitude", "latitude"):
-        text = pc.utf8_trim_whitespace(table.column(name))
-        as_float = _to_float(text, sf.name, name, rows)
-        cols[name] = as_float
+        if name not in table.column_names:
+            cols[name] = pa.nulls(n, _DICT if name in DICTIONARY_COLUMNS else pa.string())
+        elif name in ("longitude", "latitude"):
+            col = table.column(name)
+            if not pa.types.is_floating(col.type):
+                col = _to_float(pc.utf8_trim_whitespace(col), sf.name, name, rows)
+            cols[name] = _single(col)
+        elif name in DICTIONARY_COLUMNS:
+            cols[name] = _trim_dictionary(_single(table.column(name)))
+        else:  # crime_id, lsoa_name: used only for the rows kept, so trimmed once kept
+            cols[name] = _single(table.column(name))
 
     months = cols["month"]
-    wrong = pc.fill_null(pc.not_equal(months, sf.month), True)
+    wrong_value = pc.fill_null(pc.not_equal(months.dictionary, sf.month), True)
+    wrong = pc.fill_null(pc.take(wrong_value, months.indices), True)
     if pc.any(wrong).as_py():
         idx = np.flatnonzero(wrong.to_numpy(zero_copy_only=False))
         examples = ", ".join(f"{months[int(i)].as_py()!r} at line {rows[i]}" for i in idx[:3])
@@ -198,6 +259,22 @@ def read_street_file(sf: StreetFile) -> pa.Table:
         pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.force])
     )
     return pa.table(cols)
+
+
+def _single(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """One contiguous array (a file is parsed as one block, so this rarely copies)."""
+    if isinstance(col, pa.ChunkedArray):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return col
+
+
+def _trim_dictionary(arr: pa.DictionaryArray) -> pa.DictionaryArray:
+    """Trim spaces from a dictionary's distinct values only: a few hundred strings per file.
+
+    Two values that differ only by spaces become equal entries; every later step compares
+    values, not indices, so that is harmless.
+    """
+    return pa.DictionaryArray.from_arrays(arr.indices, pc.utf8_trim_whitespace(arr.dictionary))
 
 
 def _to_float(text: pa.ChunkedArray, file: str, column: str, rows: np.ndarray) -> pa.Array:

@@ -478,6 +478,17 @@ def _by_index(results: Iterable[Any]) -> dict[int, Any]:
     return out
 
 
+def check_base(suite_name: str, exp: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a :class:`CheckResult` that come from the rule itself, not the data."""
+    return {
+        "suite": suite_name,
+        "expectation": exp["type"],
+        "column": exp["kwargs"].get("column"),
+        "severity": exp["meta"]["severity"],
+        "description": exp.get("description") or exp["type"].replace("_", " "),
+    }
+
+
 def _to_check_result(
     df: pd.DataFrame,
     suite_name: str,
@@ -490,13 +501,7 @@ def _to_check_result(
     etype = exp["type"]
     kwargs = exp["kwargs"]
     column = kwargs.get("column")
-    base = {
-        "suite": suite_name,
-        "expectation": etype,
-        "column": column,
-        "severity": exp["meta"]["severity"],
-        "description": exp.get("description") or etype.replace("_", " "),
-    }
+    base = check_base(suite_name, exp)
 
     error = raised
     result: dict[str, Any] = {}

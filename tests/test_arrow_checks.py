@@ -1,0 +1,161 @@
+"""The raw suite evaluated file by file on Arrow (the ingest's engine) agrees with Great
+Expectations on the same data: same outcome, bad-row counts, percentages and examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from test_validation import RAW_PARAMS, bad_raw_frame, raw_frame
+
+from analysis import validation as v
+from analysis.arrow_checks import ArrowSuite, _all_match_fixed_class
+
+DICTIONARY = ("month", "falls_within", "lsoa_code", "crime_type")  # as the reader returns them
+
+
+def as_reader_table(df: pd.DataFrame, dictionary: bool = True) -> pa.Table:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if dictionary:
+        for name in DICTIONARY:
+            if name in table.column_names:
+                i = table.column_names.index(name)
+                table = table.set_column(i, name, table.column(name).dictionary_encode())
+    return table
+
+
+def arrow_results(df: pd.DataFrame, by_file: bool, dictionary: bool = True):
+    suite = ArrowSuite("police_uk_raw", RAW_PARAMS)
+    if not by_file:
+        return suite.results([suite.tally(as_reader_table(df, dictionary), "unused")])
+    parts = [
+        suite.tally(as_reader_table(part, dictionary), str(name))
+        for name, part in df.groupby("source_file", sort=False)
+    ]
+    return suite.results(parts)
+
+
+def gx_results(df: pd.DataFrame):
+    return v.validate(df, "police_uk_raw", RAW_PARAMS)
+
+
+FRAMES = {
+    "clean": raw_frame,
+    "bad": bad_raw_frame,
+    "missing column": lambda: raw_frame().drop(columns=["crime_type"]),
+    "bad crime id": lambda: raw_frame().assign(
+        crime_id=[None, "x" * 64, None, "ABC", None, "a" * 65, None, " " + "a" * 63, None]
+    ),
+    "blank month and type": lambda: raw_frame().assign(
+        month=["2025-01", None, "2025-02", None, "2025-03", "2025-01", None, "2025-02", "2025-03"],
+        crime_type=[
+            None,
+            "Burglary",
+            None,
+            "Burglary",
+            "Shoplifting",
+            "Burglary",
+            "Burglary",
+            "Burglary",
+            "Burglary",
+        ],
+    ),  # fmt: skip
+    "too few rows": lambda: raw_frame().iloc[:0],
+}
+
+
+@pytest.fixture(scope="module")
+def gx_loaded() -> None:
+    v._import_gx()
+
+
+@pytest.mark.parametrize("name", FRAMES)
+@pytest.mark.parametrize("dictionary", [True, False], ids=["dictionary", "plain"])
+def test_same_outcome_as_great_expectations(gx_loaded, name, dictionary) -> None:
+    df = FRAMES[name]()
+    gx = gx_results(df)
+    ours = arrow_results(df, by_file=False, dictionary=dictionary)
+    assert len(gx) == len(ours)
+    for g, o in zip(gx, ours, strict=True):
+        what = f"{name}: {g.expectation} on {g.column}"
+        assert (o.expectation, o.column, o.severity) == (g.expectation, g.column, g.severity)
+        assert o.success == g.success, what
+        assert o.unexpected_count == g.unexpected_count, what
+        assert o.unexpected_percent == pytest.approx(g.unexpected_percent), what
+        if g.examples:  # GX sees the bad rows in row order; so do we in one table
+            assert o.examples == g.examples, what
+            assert [r.rsplit(":", 1)[1] for r in o.example_rows] == [
+                r.rsplit(":", 1)[1] for r in g.example_rows
+            ], what
+        if g.expectation == "expect_table_row_count_to_be_between":
+            assert o.details == g.details, what
+        elif g.details and "missing" in g.details:
+            assert o.details == g.details, what
+
+
+@pytest.mark.parametrize("name", ["clean", "bad", "bad crime id"])
+def test_file_by_file_tallies_add_up_to_the_whole(gx_loaded, name) -> None:
+    df = FRAMES[name]()
+    gx = gx_results(df)
+    ours = arrow_results(df, by_file=True)
+    for g, o in zip(gx, ours, strict=True):
+        assert (o.success, o.unexpected_count) == (g.success, g.unexpected_count)
+        assert o.unexpected_percent == pytest.approx(g.unexpected_percent)
+        assert set(o.examples) == set(g.examples)
+        assert set(o.example_rows) == set(g.example_rows)  # "file:line", from each file
+
+
+def test_critical_message_names_file_line_and_value() -> None:
+    results = arrow_results(bad_raw_frame(), by_file=True)
+    with pytest.raises(v.DataValidationError) as err:
+        v.raise_for_critical(results, context="police.uk extract")
+    text = str(err.value)
+    assert "'XYZ123' at 2025-01-kent-street.csv:17" in text
+    assert "'Bike theft' at 2025-02-kent-street.csv:40" in text
+    assert "column 'longitude'" in text and "'51.3' at 2025-01-kent-street.csv:18" in text
+
+
+def test_rules_that_need_every_row_at_once_are_refused(tmp_path) -> None:
+    suite = {
+        "name": "needs_all_rows",
+        "expectations": [
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "crime_id"},
+             "meta": {"severity": "warning"}},
+        ],
+    }  # fmt: skip
+    (tmp_path / "needs_all_rows.json").write_text(__import__("json").dumps(suite))
+    with pytest.raises(ValueError, match="cannot be evaluated file by file"):
+        ArrowSuite("needs_all_rows", {}, expectations_dir=tmp_path)
+
+
+def test_missing_parameter_is_a_pipeline_error() -> None:
+    with pytest.raises(ValueError, match="known_crime_types"):
+        ArrowSuite(
+            "police_uk_raw", {k: w for k, w in RAW_PARAMS.items() if k != "known_crime_types"}
+        )
+
+
+def test_fixed_class_shortcut_agrees_with_the_regex() -> None:
+    """The Crime ID shortcut (lengths + bytes) must never pass a value the regex fails."""
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(5)
+    alphabet = list("0123456789abcdefABCDEFg -/:")
+    kw = {"regex": "^[0-9a-f]{64}$"}
+    for _ in range(300):
+        n = int(rng.integers(1, 6))
+        values = []
+        for _ in range(n):
+            if rng.random() < 0.2:
+                values.append(None)
+                continue
+            length = int(rng.choice([63, 64, 64, 64, 65]))
+            pool = alphabet if rng.random() < 0.3 else alphabet[:16]
+            values.append("".join(rng.choice(pool, size=length)))
+        arr = pa.array(values, pa.string())
+        regex_ok = pc.all(pc.match_substring_regex(arr, kw["regex"])).as_py() in (True, None)
+        if _all_match_fixed_class(arr, kw):
+            assert regex_ok, values
+        if regex_ok:  # and it proves the common case, so the regex rarely runs
+            assert _all_match_fixed_class(arr, kw), values
