@@ -23,9 +23,10 @@ def shows_code(html: str) -> bool:
     return re.search(r'class="[^"]*jp-InputArea-editor', html) is not None
 
 
-def run_cli(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+def run_cli(tmp: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
+        **(env or {}),
         "CSP_OUTPUT_DIR": str(tmp / "outputs"),
         "CSP_PROCESSED_DIR": str(tmp / "processed"),
         "CSP_BUILD_DIR": str(tmp / "build"),
@@ -387,20 +388,38 @@ def test_assessment_document_reads_on_desktop_and_phone(sample_run, tmp_path):
 
 
 def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
-    """Determinism: same inputs, same bytes (run times live only in manifest.json)."""
+    """Determinism: same inputs, same bytes (run times live only in manifest.json).
+
+    The second run gives every notebook a new kernel (CSP_FRESH_KERNELS=1) where the first
+    ran a period's notebooks in one kernel, reset between them: identical pages also prove
+    that no notebook depends on state left by the one before it.
+    """
     first_root = sample_run.parent
     result = run_cli(
-        tmp_path, "--area", "sample", "--data-dir", str(first_root / "raw"), "--period", "fy2024-25"
-    )
+        tmp_path, "--area", "sample", "--data-dir", str(first_root / "raw"), "--period",
+        "fy2024-25", env={"CSP_FRESH_KERNELS": "1"},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     a, b = (
         first_root / "outputs" / "sample" / "fy2024-25",
         tmp_path / "outputs" / "sample" / "fy2024-25",
     )
-    # the analyst pages show the run's own build folder in their parameters cell, so only the
-    # reviewer pages are compared
-    for name in ("figures.json", "validation.json", "crime.html", "asb.html", "data_quality.html"):
+    reviewer = sorted(p.name for p in a.glob("*.html"))
+    assert {"assessment.html", "crime.html", "asb.html", "data_quality.html"} <= set(reviewer)
+    for name in ["figures.json", "validation.json", *reviewer]:
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
+
+    def analyst(page: Path) -> str:
+        """The analyst page less what names the run: its build folder and the random id
+        papermill gives the injected parameters cell."""
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(r'"[^"]*/build/sample/fy2024-25\.\d+"', "BUILD", text)
+        return re.sub(r'id="cell-id=[0-9a-f]{8}"', 'id="cell-id=INJECTED"', text)
+
+    for page in sorted((a / "analyst").glob("*.html")):
+        assert analyst(page) == analyst(b / "analyst" / page.name), (
+            f"analyst/{page.name} differs between a shared and a fresh kernel"
+        )
     for rel in (
         "sample/police_uk_area.parquet",
         "sample/lad_month_counts.parquet",

@@ -11,6 +11,7 @@ message naming the file, row and column), 1 on an unexpected error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -19,8 +20,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from analysis.config import REPO_ROOT, AreaConfig, ConfigError, check_inputs_exist, load_config
 from analysis.document import assemble
@@ -145,77 +148,103 @@ def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> 
     return f"{config.name} &middot; {period.label}: " + " ".join(links)
 
 
+#: Set to 1 to give every notebook its own new kernel (slower; what an analyst gets in Lab).
+FRESH_KERNELS_ENV = "CSP_FRESH_KERNELS"
+
+#: Run in the shared kernel after each notebook: forget its variables and figures, and restart
+#: the cell counter, so the next notebook starts as it would in a new kernel except that the
+#: modules it imports are already loaded (that import is most of a notebook's start-up time).
+_RESET = """\
+get_ipython().reset(new_session=True)  # variables, history, and the cell counter back to 1
+for _event in ("pre_run_cell", "post_execute"):  # autoreload has no unload: undo its load
+    for _hook in list(get_ipython().events.callbacks[_event]):
+        if type(getattr(_hook, "__self__", None)).__name__ == "AutoreloadMagics":
+            get_ipython().events.unregister(_event, _hook)
+get_ipython().extension_manager.loaded.discard("IPython.extensions.autoreload")  # loaded again
+del _event, _hook
+import matplotlib.pyplot
+matplotlib.pyplot.close("all")
+del matplotlib
+"""
+
+
+class SharedKernel:
+    """A kernel that a period's notebooks run in, one after another.
+
+    The kernel manager is handed to papermill (nbclient), which starts the kernel for the
+    first notebook, in the notebooks' folder, and leaves it running because it does not own
+    it. A separate blocking client resets it between notebooks.
+    """
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class TrackingKernelManager(AsyncKernelManager):
+            """Remembers the clients nbclient makes, which it leaves open on a kernel it
+            does not own, so that they can be closed after each notebook."""
+
+            def client(self, **kwargs: Any) -> Any:
+                made = super().client(**kwargs)
+                opened.append(made)
+                return made
+
+        opened: list[Any] = []
+        self.opened = opened
+        self.km = TrackingKernelManager(kernel_name=KERNEL)
+        self.client: Any = None
+
+    def reset(self) -> None:
+        """Make the kernel as a new one would be, but for the modules already imported."""
+        while self.opened:
+            self.opened.pop().stop_channels()
+        if self.client is None:
+            from jupyter_client.blocking import BlockingKernelClient
+
+            self.client = BlockingKernelClient()
+            self.client.load_connection_info(self.km.get_connection_info())
+            self.client.start_channels()
+        reply = self.client.execute_interactive(
+            _RESET, store_history=False, timeout=120, output_hook=lambda msg: None
+        )
+        if reply["content"]["status"] != "ok":
+            raise PipelineError(f"could not reset the notebook kernel: {reply['content']}")
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        for client in [*self.opened, *([self.client] if self.client else [])]:
+            client.stop_channels()
+        if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+
+@contextlib.contextmanager
+def period_kernel() -> Iterator[SharedKernel | None]:
+    """One kernel for all of a period's notebooks, reset between them; or None (fresh each).
+
+    Starting a kernel and importing pandas, matplotlib, seaborn and the package costs about
+    2.5 s per notebook, which was most of ``make all``. The kernel is shut down at the end,
+    also on error. ``CSP_FRESH_KERNELS=1`` gives every notebook a new kernel instead.
+    """
+    if os.environ.get(FRESH_KERNELS_ENV, "") not in ("", "0"):
+        yield None
+        return
+    kernel = SharedKernel()
+    try:
+        yield kernel
+    finally:
+        kernel.close()
+
+
 def run_period(config: AreaConfig, data: AreaData, period: Period, started: str) -> Path:
     """Build one period aside, then swap it into outputs/<area>/<period>/."""
-    import papermill as pm
-
     build = BUILD / config.area / f"{period.slug}.{os.getpid()}"
     if build.exists():
         shutil.rmtree(build)
     build.mkdir(parents=True)
     try:
-        figures = prepare_period(config, data, period, build)
-        rel_build = os.path.relpath(build, REPO_ROOT)
-        provenance = manifest(config, data, period, started)
-        footer = provenance_html(provenance)
-        banner = (
-            "Synthetic sample data: every number on this page comes from a generated, fictional area "
-            "and describes no real place."
-            if config.synthetic
-            else ""
-        )
-        sections = [{"id": "assessment", "title": "Full assessment", "file": "assessment.html"}]
-        executed_sections = []
-        for sid, title, nb_name, extra in SECTIONS:
-            params = {
-                "area": config.area,
-                "period": period.slug,
-                "work_dir": rel_build,
-                "data_dir": os.path.relpath(config.data_dir, REPO_ROOT),
-                **extra,
-            }
-            nb = NOTEBOOKS / nb_name
-            check_parameters(nb, params)
-            executed = build / "notebooks" / f"{sid}.ipynb"
-            executed.parent.mkdir(exist_ok=True)
-            log.info("%s %s: running %s (%s)", config.area, period.slug, nb_name, sid)
-            pm.execute_notebook(
-                str(nb),
-                str(executed),
-                parameters=params,
-                kernel_name=KERNEL,
-                progress_bar=False,
-                cwd=str(NOTEBOOKS),
-                log_output=False,
-            )
-            for with_code, out in (
-                (False, build / f"{sid}.html"),
-                (True, build / "analyst" / f"{sid}.html"),
-            ):
-                render_notebook(
-                    executed,
-                    out,
-                    with_code=with_code,
-                    title=f"{title}: {config.name} {period.short_label}"
-                    + (" (analyst view)" if with_code else ""),
-                    nav_html=_nav(config, period, sid, "../" if with_code else ""),
-                    banner=banner,
-                    footer_html=footer,
-                )
-            sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
-            executed_sections.append((sid, title, executed))
-        render_notebook(
-            assemble(figures, executed_sections),
-            build / "assessment.html",
-            with_code=False,
-            title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
-            nav_html=_nav(config, period, "assessment"),
-            banner=banner,
-            footer_html=footer,
-        )
-        (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
-        provenance["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")
+        with period_kernel() as kernel:
+            _build_period(config, data, period, started, build, kernel)
     except BaseException:
         log.error(
             "%s %s failed; partial build kept for inspection in %s",
@@ -233,6 +262,85 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
     shutil.rmtree(old, ignore_errors=True)
     log.info("%s %s: wrote %s", config.area, period.slug, os.path.relpath(final, REPO_ROOT))
     return final
+
+
+def _build_period(
+    config: AreaConfig,
+    data: AreaData,
+    period: Period,
+    started: str,
+    build: Path,
+    kernel: SharedKernel | None,
+) -> None:
+    """Figures, notebooks, pages and manifest of one period, all written into ``build``."""
+    import papermill as pm
+
+    figures = prepare_period(config, data, period, build)
+    rel_build = os.path.relpath(build, REPO_ROOT)
+    provenance = manifest(config, data, period, started)
+    footer = provenance_html(provenance)
+    banner = (
+        "Synthetic sample data: every number on this page comes from a generated, fictional area "
+        "and describes no real place."
+        if config.synthetic
+        else ""
+    )
+    sections = [{"id": "assessment", "title": "Full assessment", "file": "assessment.html"}]
+    executed_sections = []
+    for sid, title, nb_name, extra in SECTIONS:
+        params = {
+            "area": config.area,
+            "period": period.slug,
+            "work_dir": rel_build,
+            "data_dir": os.path.relpath(config.data_dir, REPO_ROOT),
+            **extra,
+        }
+        nb = NOTEBOOKS / nb_name
+        check_parameters(nb, params)
+        executed = build / "notebooks" / f"{sid}.ipynb"
+        executed.parent.mkdir(exist_ok=True)
+        log.info("%s %s: running %s (%s)", config.area, period.slug, nb_name, sid)
+        shared = {"km": kernel.km} if kernel else {}
+        pm.execute_notebook(
+            str(nb),
+            str(executed),
+            parameters=params,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            cwd=str(NOTEBOOKS),
+            log_output=False,
+            **shared,
+        )
+        if kernel:
+            kernel.reset()
+        for with_code, out in (
+            (False, build / f"{sid}.html"),
+            (True, build / "analyst" / f"{sid}.html"),
+        ):
+            render_notebook(
+                executed,
+                out,
+                with_code=with_code,
+                title=f"{title}: {config.name} {period.short_label}"
+                + (" (analyst view)" if with_code else ""),
+                nav_html=_nav(config, period, sid, "../" if with_code else ""),
+                banner=banner,
+                footer_html=footer,
+            )
+        sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
+        executed_sections.append((sid, title, executed))
+    render_notebook(
+        assemble(figures, executed_sections),
+        build / "assessment.html",
+        with_code=False,
+        title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
+        nav_html=_nav(config, period, "assessment"),
+        banner=banner,
+        footer_html=footer,
+    )
+    (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
+    provenance["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")
 
 
 def _prepare(area: str, data_dir: str | None) -> AreaConfig:
