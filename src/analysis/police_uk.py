@@ -3,8 +3,8 @@
 Files come either in the archive layout (``YYYY-MM/YYYY-MM-<force>-street.csv``) or flat in
 one folder, plain or gzipped. Each file is read with pyarrow, only the columns we need,
 straight into typed Arrow arrays: at national scale (about 6 million rows a year) reading
-every column as Python strings would dominate the run. Only one file's raw text is held
-at a time.
+every column as Python strings would dominate the run. :mod:`analysis.ingest` reads files in
+parallel threads, so one file's raw text per thread is held at a time.
 """
 
 from __future__ import annotations

@@ -188,8 +188,8 @@ def peers_table(peers: dict) -> pd.DataFrame:
 
 
 SUITE_NAMES = {
-    "police_uk_raw": "Raw police.uk extract",
-    "police_uk_processed": "Processed area table",
+    "police_uk_raw": "Raw police.uk extract (every row read)",
+    "police_uk_processed": "Area table for the period",
 }
 
 
