@@ -205,6 +205,8 @@ def bad_processed(gx_loaded) -> list[v.CheckResult]:
     df.loc[2, "crime_group"] = "Mystery"
     df.loc[3, "ward_code"] = None  # LSOA missing from ward lookup: warning only
     df.loc[4, "lsoa_code"] = None
+    df.loc[6, "crime_id"] = "ABC"  # odd shape: warning only, no count uses the ID
+    df.loc[7, "longitude"] = 51.3  # swapped coordinates
     return v.validate(df, "police_uk_processed", PROCESSED_PARAMS)
 
 
@@ -434,15 +436,21 @@ def test_processed_failures(bad_processed) -> None:
         ("expect_column_values_to_be_in_set", "crime_group"),
         ("expect_column_values_to_not_be_null", "ward_code"),
         ("expect_column_values_to_not_be_null", "lsoa_code"),
+        ("expect_column_values_to_match_regex", "crime_id"),
+        ("expect_column_values_to_be_between", "longitude"),
     }
     assert failed[("expect_column_values_to_not_be_null", "ward_code")].severity == "warning"
+    assert failed[("expect_column_values_to_match_regex", "crime_id")].severity == "warning"
+    assert failed[("expect_column_values_to_match_regex", "crime_id")].examples == ["ABC"]
+    assert failed[("expect_column_values_to_be_between", "longitude")].severity == "critical"
     assert failed[("expect_column_values_to_be_in_set", "lad_code")].examples == ["E07000999"]
     null_lsoa = failed[("expect_column_values_to_not_be_null", "lsoa_code")]
     assert null_lsoa.examples == ["<blank>"]
     assert null_lsoa.example_rows == ["2025-02-kent-street.csv:3"]
     message = critical_message(bad_processed)
     assert "'E07000999' at 2025-01-kent-street.csv:2" in message
-    assert "ward_code" not in message  # warning only
+    assert "ward_code" not in message and "crime_id" not in message  # warnings only
+    assert "'51.3' at 2025-03-kent-street.csv:3" in message
 
 
 # --- results table ---------------------------------------------------------------------

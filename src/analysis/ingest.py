@@ -91,27 +91,35 @@ class Scanner:
         n = table.num_rows
         lsoa = table.column("lsoa_code").chunk(0)
         vintage, lad_of_value = self.geo.resolve(lsoa.dictionary.to_pylist())
-        values = lsoa.indices.fill_null(-1).to_numpy()
-        blank = values < 0
-        lad = np.where(blank, -1, lad_of_value[np.maximum(values, 0)]) if n else values
-        unknown = (~blank) & (lad < 0)
-        kept = (lad >= 0) & self.in_area[np.maximum(lad, 0)]
-
         crime_type = table.column("crime_type").chunk(0)
-        type_measure = _measure_codes(crime_type.dictionary)
-        measure = np.where(
-            crime_type.indices.is_null().to_numpy(zero_copy_only=False),
-            -1,
-            type_measure[np.maximum(crime_type.indices.fill_null(0).to_numpy(), 0)],
-        )
-        counted = (lad >= 0) & (measure >= 0)
-        key = lad[counted].astype(np.int64) * len(MEASURES) + measure[counted]
-        bins = np.bincount(key)
+        # One pass over the rows: how many of each (LSOA value, crime type value) pair, with a
+        # slot at the end of each for blanks. Everything below but the kept rows is worked out
+        # on this small table, not on the rows.
+        n_lsoa, n_type = len(lsoa.dictionary) + 1, len(crime_type.dictionary) + 1
+        lsoa_idx = lsoa.indices.fill_null(n_lsoa - 1).to_numpy()
+        type_idx = crime_type.indices.fill_null(n_type - 1).to_numpy()
+        pairs = np.bincount(
+            lsoa_idx.astype(np.int64) * n_type + type_idx, minlength=n_lsoa * n_type
+        ).reshape(n_lsoa, n_type)
+        per_lsoa = pairs.sum(axis=1)
+        lad = np.append(lad_of_value, -1)  # per LSOA value; the blank slot has none
+        known = lad >= 0
+        kept_value = known & self.in_area[np.maximum(lad, 0)]
+        blank_rows = int(per_lsoa[-1])
+        unknown_rows = int(per_lsoa[:-1][~known[:-1]].sum())
+        n_kept = int(per_lsoa[kept_value].sum())
+
+        measure = np.append(_measure_codes(crime_type.dictionary), -1)  # per type value
+        by_measure = np.zeros((n_lsoa, len(MEASURES)), dtype=np.int64)
+        for code in range(len(MEASURES)):
+            by_measure[:, code] = pairs[:, measure == code].sum(axis=1)
+        lad_keys = lad[known].astype(np.int64)[:, None] * len(MEASURES) + np.arange(len(MEASURES))
+        bins = np.bincount(lad_keys.ravel(), weights=by_measure[known].ravel()).astype(np.int64)
         nz = np.flatnonzero(bins)  # (authority, measure) pairs present, and their counts
 
         area_rows = None
-        n_kept = int(kept.sum())
-        if n_kept:
+        if n_kept:  # rows only for a file that has some of the area's rows
+            kept = kept_value[lsoa_idx]
             take = pa.array(np.flatnonzero(kept))
             picked = table.select(
                 [
@@ -132,7 +140,7 @@ class Scanner:
                     "lsoa_code": _plain_text(picked.column("lsoa_code")),
                     "lsoa_name": pc.utf8_trim_whitespace(picked.column("lsoa_name")),
                     "lsoa_vintage": pa.array(np.full(n_kept, vintage, dtype=np.int16)),
-                    "lad_code": self.lad_codes.take(pa.array(lad[kept])),
+                    "lad_code": self.lad_codes.take(pa.array(lad[lsoa_idx[kept]])),
                     "crime_type": _plain_text(picked.column("crime_type")),
                     "longitude": picked.column("longitude"),
                     "latitude": picked.column("latitude"),
@@ -144,9 +152,9 @@ class Scanner:
             "source_file": sf.name,
             "month": sf.month,
             "rows": n,
-            "blank_lsoa": int(blank.sum()),
-            "lsoa_not_in_lookup": int(unknown.sum()),
-            "outside_area": int(n - blank.sum() - unknown.sum() - n_kept),
+            "blank_lsoa": blank_rows,
+            "lsoa_not_in_lookup": unknown_rows,
+            "outside_area": n - blank_rows - unknown_rows - n_kept,
             "kept": n_kept,
             "lsoa_vintage": int(vintage),
         }
