@@ -1,5 +1,6 @@
 """The raw suite evaluated file by file on Arrow (the ingest's engine) agrees with Great
-Expectations on the same data: same outcome, bad-row counts, percentages and examples."""
+Expectations on the same data: same outcome, bad-row counts, percentages and (up to GX's first
+hundred bad rows, from which it picks them) the same examples."""
 
 from __future__ import annotations
 
@@ -135,3 +136,49 @@ def test_missing_parameter_is_a_pipeline_error() -> None:
         ArrowSuite(
             "police_uk_raw", {k: w for k, w in RAW_PARAMS.items() if k != "known_crime_types"}
         )
+
+
+def test_column_missing_from_one_file_counts_as_blank_as_in_a_joined_frame(gx_loaded) -> None:
+    """GX on the joined frame sees a file without the column as blank values, not as a missing
+    column: the file-by-file tallies must say the same."""
+    df = raw_frame()
+    suite = ArrowSuite("police_uk_raw", RAW_PARAMS)
+    tallies = []
+    for name, part in df.groupby("source_file", sort=False):
+        if name == "2025-02-kent-street.csv":
+            part = part.drop(columns=["crime_type"])
+        tallies.append(suite.tally(as_reader_table(part), str(name)))
+    ours = suite.results(tallies)
+    joined = df.assign(
+        crime_type=df["crime_type"].where(df["source_file"] != "2025-02-kent-street.csv")
+    )
+    for g, o in zip(gx_results(joined), ours, strict=True):
+        assert (o.success, o.unexpected_count) == (g.success, g.unexpected_count), g.expectation
+    null_type = next(
+        o for o in ours if o.expectation.endswith("not_be_null") and o.column == "crime_type"
+    )
+    assert null_type.example_rows == ["2025-02-kent-street.csv:2"]
+    suite_missing_everywhere = suite.results(
+        [suite.tally(as_reader_table(df.drop(columns=["crime_type"])), "f")]
+    )
+    exists = next(r for r in suite_missing_everywhere if r.expectation == "expect_column_to_exist"
+                  and r.column == "crime_type")  # fmt: skip
+    assert not exists.success
+
+
+def test_examples_come_from_every_bad_row_not_only_the_first_hundred(gx_loaded) -> None:
+    """The one documented difference: GX picks examples from its first 100 bad rows."""
+    base = raw_frame().iloc[[0]]
+    df = pd.concat([base] * 155, ignore_index=True)
+    df["lsoa_code"] = ["XYZ123"] * 150 + [f"BAD{i}" for i in range(150, 155)]
+    df["source_row"] = range(2, 157)
+    gx = next(r for r in gx_results(df) if r.column == "lsoa_code" and "regex" in r.expectation)
+    ours = next(
+        r
+        for r in arrow_results(df, by_file=False)
+        if r.column == "lsoa_code" and "regex" in r.expectation
+    )
+    assert (ours.unexpected_count, gx.unexpected_count) == (155, 155)
+    assert gx.examples == ["XYZ123"]
+    assert ours.examples == ["XYZ123", "BAD150", "BAD151", "BAD152", "BAD153"]
+    assert ours.example_rows[:2] == ["unused:2", "unused:152"]

@@ -47,7 +47,10 @@ def sample_run(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("sample")
     write_sample(tmp / "raw")  # police.uk files, lookups and the partners' returns
-    result = run_cli(tmp, "--area", "sample", "--data-dir", str(tmp / "raw"))
+    # shared kernels, whatever the environment says: the determinism test compares with fresh
+    result = run_cli(
+        tmp, "--area", "sample", "--data-dir", str(tmp / "raw"), env={"CSP_FRESH_KERNELS": "0"}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return tmp / "outputs"
 

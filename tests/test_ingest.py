@@ -72,6 +72,7 @@ def test_area_rows_are_traceable_and_trimmed(tiny):
 def test_same_result_with_one_thread_or_many(tiny, monkeypatch):
     import analysis.ingest as ingest
 
+    monkeypatch.setattr(ingest, "workers", lambda: 4)
     many = ingest_files(tiny)
     monkeypatch.setattr(ingest, "workers", lambda: 1)
     one = ingest_files(tiny)
@@ -110,3 +111,20 @@ def test_period_table_maps_wards_of_the_period(tiny):
     assert pt["in_period"].sum() == 6
     assert pt.groupby("ward_name").size().to_dict() == {"Alpha New": 3, "Beta New": 3}
     assert pd.isna(pt["ward_code"]).sum() == 0
+
+
+def test_lookup_rows_with_a_blank_authority_or_blank_lines_are_not_matches(tiny):
+    """Spreadsheet exports end with ",,,," lines; an LSOA with no authority is not in the lookup."""
+    from analysis.geography import read_lsoa_lookup
+
+    path = tiny.lsoa_lookups[2021]
+    text = path.read_text(encoding="utf-8-sig").replace(
+        "E01000010,Other 001A,,E05000110,Elsewhere,,E07000098,Otherby,,4",
+        "E01000010,Other 001A,,E05000110,Elsewhere,,,,,4",
+    )
+    path.write_text(text + ",,,,,,,,,\n,,,,,,,,,\n", encoding="utf-8")
+    read_lsoa_lookup.cache_clear()
+    report = {r["month"]: r for r in ingest_files(tiny).report}
+    # E01000010 (one Drugs row in 2025-01) is now in no lookup of 2021 codes
+    assert (report["2025-01"]["lsoa_not_in_lookup"], report["2025-01"]["outside_area"]) == (1, 0)
+    assert report["2025-01"]["kept"] == 4

@@ -63,7 +63,8 @@ def read_lsoa_lookup(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, usecols=list(cols.values()), dtype=str, encoding="utf-8-sig")
     df = df.rename(columns={v: k for k, v in cols.items()})
     for col in df.columns:
-        df[col] = df[col].str.strip()
+        df[col] = df[col].str.strip().replace("", None)
+    df = df.dropna(how="all")  # blank lines, e.g. ",,,," at the end of a spreadsheet export
     dupes = df["lsoa_code"].duplicated()
     if dupes.any():
         first = df.loc[dupes, "lsoa_code"].iloc[0]
@@ -93,6 +94,8 @@ class LsoaIndex:
 
     @classmethod
     def from_lookups(cls, lookups: dict[int, pd.DataFrame]) -> LsoaIndex:
+        # an LSOA with no authority in a lookup is not in that lookup (counted as such)
+        lookups = {v: lk.dropna(subset=["lsoa_code", "lad_code"]) for v, lk in lookups.items()}
         frames = []
         for lk in lookups.values():
             names = lk["lad_name"] if "lad_name" in lk else lk["lad_code"]

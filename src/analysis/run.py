@@ -151,20 +151,32 @@ def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> 
 #: Set to 1 to give every notebook its own new kernel (slower; what an analyst gets in Lab).
 FRESH_KERNELS_ENV = "CSP_FRESH_KERNELS"
 
-#: Run in the shared kernel after each notebook: forget its variables and figures, and restart
-#: the cell counter, so the next notebook starts as it would in a new kernel except that the
-#: modules it imports are already loaded (that import is most of a notebook's start-up time).
-_RESET = """\
-get_ipython().reset(new_session=True)  # variables, history, and the cell counter back to 1
-for _event in ("pre_run_cell", "post_execute"):  # autoreload has no unload: undo its load
+#: Run in the shared kernel after each notebook, so that the next starts as it would in a new
+#: kernel except that the modules it imports are already loaded (that import is most of a
+#: notebook's start-up time). Undone: variables, history and the cell counter; the autoreload
+#: extension (it has no unload); figures; pandas options; matplotlib settings; the working
+#: folder; and ``analysis.charts``, whose import sets the plot theme, so that a notebook that
+#: imports it runs that import again and one that does not gets matplotlib's defaults, exactly
+#: as in a new kernel. ``tests/test_e2e.py`` builds a period both ways and compares the pages.
+_RESET = f"""\
+get_ipython().reset(new_session=True)
+for _event in ("pre_run_cell", "post_execute"):
     for _hook in list(get_ipython().events.callbacks[_event]):
         if type(getattr(_hook, "__self__", None)).__name__ == "AutoreloadMagics":
             get_ipython().events.unregister(_event, _hook)
-get_ipython().extension_manager.loaded.discard("IPython.extensions.autoreload")  # loaded again
-del _event, _hook
-import matplotlib.pyplot
+get_ipython().extension_manager.loaded.discard("IPython.extensions.autoreload")
+import os, sys, warnings
+import matplotlib, matplotlib.pyplot, pandas
 matplotlib.pyplot.close("all")
-del matplotlib
+matplotlib.rcdefaults()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # pandas warns about resetting its deprecated options
+    pandas.reset_option("all")
+sys.modules.pop("analysis.charts", None)
+if hasattr(sys.modules.get("analysis"), "charts"):
+    del sys.modules["analysis"].charts
+os.chdir({str(NOTEBOOKS)!r})
+get_ipython().reset(new_session=True)
 """
 
 
