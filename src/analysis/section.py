@@ -190,6 +190,9 @@ def peers_table(peers: dict) -> pd.DataFrame:
 SUITE_NAMES = {
     "police_uk_raw": "Raw police.uk extract (every row read)",
     "police_uk_processed": "Area table for the period",
+    "partner_performance": "Partners' performance returns",
+    "road_safety": "Road casualties (DfT)",
+    "fire_activity": "Fire and rescue return",
 }
 
 
