@@ -238,8 +238,8 @@ CHROME_FLAGS = [
 ]
 
 
-def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
-    """What a reviewer sees: charts, tables and the validation summary; no code, no traceback."""
+def _chromium_or_skip() -> str:
+    """The browser, or skip the test; in CI (CSP_REQUIRE_CHROMIUM) a missing one fails it."""
     browser = _chromium()
     if browser is None:
         if os.environ.get("CSP_REQUIRE_CHROMIUM"):
@@ -247,6 +247,12 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
                 "chromium is required in CI (Debian package 'chromium') but is not installed"
             )
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    return browser
+
+
+def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
+    """What a reviewer sees: charts, tables and the validation summary; no code, no traceback."""
+    browser = _chromium_or_skip()
     from matplotlib.image import imread
 
     folder = next((sample_run / "sample").glob("fy2024-25"))
@@ -351,13 +357,7 @@ document.getElementById('f').addEventListener('load', () => {
 def test_assessment_document_reads_on_desktop_and_phone(sample_run, tmp_path):
     """The full document: contents, every section, glossary, provenance; no horizontal overflow
     of text at 1280 px or on a 400 px phone."""
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CSP_REQUIRE_CHROMIUM"):
-            pytest.fail(
-                "chromium is required in CI (Debian package 'chromium') but is not installed"
-            )
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    browser = _chromium_or_skip()
     folder = sample_run / "sample" / "fy2024-25"
     html = (folder / "assessment.html").read_text()
     for needle in ('href="#summary"', 'id="crime"', 'id="asb"', 'id="data_quality"', "Glossary of terms",

@@ -469,6 +469,17 @@ def _key_text(text: object) -> str:
     return " ".join(tg.normalise_text(text).lower().split()).rstrip(" .;:")
 
 
+def _choice(rec: dict, column: str, allowed: tuple, expected: str, at: tuple) -> str | None:
+    """A register cell of a fixed set of values: blank is None, anything else an error."""
+    value = rec.get(column) or None
+    if value is not None and value not in allowed:
+        path, line = at
+        raise input_error(
+            path, f"{column} must be {expected}, got '{value}'", row=line, column=column
+        )
+    return value
+
+
 def load_register(
     path: str | Path | None = DEFAULT_REGISTER, *, area: str | None = None
 ) -> list[RegisterEntry]:
@@ -519,27 +530,12 @@ def load_register(
             continue
         if entry_area and area is None:
             continue
-        unit = rec.get("unit") or None
-        if unit is not None and unit not in UNITS:
-            raise input_error(
-                path, f"unit must be one of {UNITS}, got '{unit}'", row=line, column="unit"
-            )
-        polarity = rec.get("polarity") or None
-        if polarity is not None and polarity not in tg.POLARITIES:
-            raise input_error(
-                path,
-                f"polarity must be one of {tg.POLARITIES}, got '{polarity}'",
-                row=line,
-                column="polarity",
-            )
-        target_period = rec.get("target_period") or None
-        if target_period is not None and target_period not in ("year", "quarter"):
-            raise input_error(
-                path,
-                f"target_period must be 'year' or 'quarter', got '{target_period}'",
-                row=line,
-                column="target_period",
-            )
+        at = (path, line)
+        unit = _choice(rec, "unit", UNITS, f"one of {UNITS}", at)
+        polarity = _choice(rec, "polarity", tg.POLARITIES, f"one of {tg.POLARITIES}", at)
+        target_period = _choice(
+            rec, "target_period", ("year", "quarter"), "'year' or 'quarter'", at
+        )
         ref = rec.get("reference_value") or None
         try:
             ref_value = _num(ref.rstrip("%")) if ref else None

@@ -255,9 +255,6 @@ def read_street_file(sf: StreetFile) -> pa.Table:
         pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.name])
     )
     cols["source_row"] = pa.array(rows)
-    cols["force"] = pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(n, dtype=np.int32)), pa.array([sf.force])
-    )
     return pa.table(cols)
 
 

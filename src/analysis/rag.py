@@ -166,6 +166,15 @@ def judge_change(
     return "better" if (a == UP) == good_up else "worse"
 
 
+def _compare(
+    value: float, earlier: float, unit: str, polarity: str | None
+) -> tuple[float | None, str, str | None, str | None, str | None]:
+    """Change from ``earlier`` to ``value``: (change, its unit, arrow, text, better/worse)."""
+    ch, cu = change_between(float(value), float(earlier), unit)
+    diff = float(value) - float(earlier)
+    return ch, cu, arrow(ch, diff), format_change(ch, cu, diff), judge_change(ch, polarity, diff)
+
+
 def _fmt_value(x: float, unit: str) -> str:
     if unit == "percent":
         return f"{x:.1f}%".replace(".0%", "%")
@@ -324,15 +333,8 @@ def add_change_and_rag(df: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE
         polarity = r.polarity if isinstance(r.polarity, str) else None
         # change on the previous period
         if r.period_type != "baseline" and not _missing(r.value) and not _missing(r.previous_value):
-            ch, cu = change_between(float(r.value), float(r.previous_value), unit)
-            diff = float(r.value) - float(r.previous_value)
-            rec.update(
-                change=ch,
-                change_unit=cu,
-                arrow=arrow(ch, diff),
-                change_text=format_change(ch, cu, diff),
-                change_is=judge_change(ch, polarity, diff),
-            )
+            ch, cu, arr, text, judged = _compare(r.value, r.previous_value, unit, polarity)
+            rec.update(change=ch, change_unit=cu, arrow=arr, change_text=text, change_is=judged)
         else:
             rec.update(
                 change=None,
@@ -348,15 +350,14 @@ def add_change_and_rag(df: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE
             unit == "count" and r.period_type == "quarter" and not _missing(b[2])
         )
         if comparable and r.period_type != "baseline" and not _missing(r.value):
-            ch, cu = change_between(float(r.value), float(b[1]), unit)
-            diff = float(r.value) - float(b[1])
+            ch, _, arr, text, judged = _compare(r.value, b[1], unit, polarity)
             rec.update(
                 baseline_period=b[0],
                 baseline_value=b[1],
                 change_vs_baseline=ch,
-                arrow_vs_baseline=arrow(ch, diff),
-                change_vs_baseline_text=format_change(ch, cu, diff),
-                change_vs_baseline_is=judge_change(ch, polarity, diff),
+                arrow_vs_baseline=arr,
+                change_vs_baseline_text=text,
+                change_vs_baseline_is=judged,
             )
         else:
             rec.update(
