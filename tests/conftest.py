@@ -157,16 +157,25 @@ def tiny(tmp_path):
     return load_config("tiny", config_dir=cfg_dir)
 
 
+def period_table_of(area, config, period):
+    """The period table as the pipeline builds it: the area's rows with the period's wards."""
+    from analysis.measures.figures import period_table
+    from analysis.sources.lookups import ward_table
+
+    wards = ward_table(config.ward_set_for(period).lookups, config.local_authority_codes)
+    return period_table(area, wards, period)
+
+
 def build_tiny_figures(config) -> dict:
     """figures.json of the tiny area's only period, built straight from its raw files."""
-    from analysis.figures import build_figures
-    from analysis.ingest import ingest_files, period_table
-    from analysis.population import read_mye
+    from analysis.measures.figures import build_figures
+    from analysis.sources.police_uk_ingest import ingest_files
+    from analysis.sources.population import read_mye
 
     result = ingest_files(config)
     (period,) = config.periods
     return build_figures(
-        config=config, period=period, ptable=period_table(result.area, config, period),
+        config=config, period=period, ptable=period_table_of(result.area, config, period),
         area=result.area, lad_counts=result.lad_counts, mye=read_mye(config.population),
         ingest_report=result.report, validation=[],
     )  # fmt: skip

@@ -10,8 +10,9 @@ import pyarrow as pa
 import pytest
 from test_validation import RAW_PARAMS, bad_raw_frame, raw_frame
 
-from analysis import validation as v
-from analysis.arrow_checks import ArrowSuite
+from analysis.checks import results as cr
+from analysis.checks import suites as v
+from analysis.checks.arrow import ArrowSuite
 
 DICTIONARY = ("month", "falls_within", "lsoa_code", "crime_type")  # as the reader returns them
 
@@ -110,8 +111,8 @@ def test_file_by_file_tallies_add_up_to_the_whole(gx_loaded, name) -> None:
 
 def test_critical_message_names_file_line_and_value() -> None:
     results = arrow_results(bad_raw_frame(), by_file=True)
-    with pytest.raises(v.DataValidationError) as err:
-        v.raise_for_critical(results, context="police.uk extract")
+    with pytest.raises(cr.DataValidationError) as err:
+        cr.raise_for_critical(results, context="police.uk extract")
     text = str(err.value)
     assert "'XYZ123' at 2025-01-kent-street.csv:17" in text
     assert "'Bike theft' at 2025-02-kent-street.csv:40" in text

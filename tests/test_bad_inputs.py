@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis import config as config_module
-from analysis import pipeline, run
+from analysis import pipeline, run, store
 from analysis.errors import PipelineError
 from conftest import MINI_CONFIG, MINI_POPULATION
 
@@ -51,7 +51,7 @@ def case(base, tmp_path, monkeypatch):
     monkeypatch.setattr(config_module, "CONFIG_DIR", cfg)
     monkeypatch.setattr(run, "OUTPUTS", outputs)
     monkeypatch.setattr(run, "BUILD", tmp_path / "build")
-    monkeypatch.setattr(pipeline, "PROCESSED", tmp_path / "processed")
+    monkeypatch.setattr(store, "PROCESSED", tmp_path / "processed")
 
     class Case:
         def __init__(self) -> None:
@@ -86,7 +86,7 @@ def case(base, tmp_path, monkeypatch):
 
         def fails(self, *needles: str, step: str = "all") -> str:
             before = self.snapshot()
-            from analysis.validation import DataValidationError
+            from analysis.checks.results import DataValidationError
 
             with pytest.raises((PipelineError, DataValidationError)) as err:
                 run.run("mini", step=step)
@@ -209,7 +209,7 @@ def test_bom_and_windows_line_endings_are_accepted(case):
     text = path.read_text(encoding="utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     run.run("mini", step="ingest")
-    report = pipeline.load_json(pipeline.PROCESSED / "mini" / "ingest_report.json")
+    report = store.load_json(store.PROCESSED / "mini" / "ingest_report.json")
     row = next(r for r in report["files"] if r["month"] == MONTH)
     assert row["rows"] == len(text.splitlines()) - 1
 
@@ -245,7 +245,7 @@ def test_population_missing_for_the_area(case):
 
 
 def test_configuration_naming_an_unknown_area(case):
-    from analysis.validation import DataValidationError
+    from analysis.checks.results import DataValidationError
 
     before = case.snapshot()
     with pytest.raises(

@@ -1,7 +1,7 @@
 """Disclosure control: every small count hidden, and none recoverable from the totals shown.
 
 The checkers here work only from what a reader sees (the displayed table with "[c]" and its
-totals), independently of ``analysis.disclosure``'s own algorithm:
+totals), independently of ``analysis.measures.disclosure``'s own algorithm:
 
 - ``line_rule_violations``: the rule in the issue — each hidden entry's row and column has at
   least two hidden entries (a total counts as an entry of its line).
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from analysis.disclosure import (
+from analysis.measures.disclosure import (
     SUPPRESSED,
     analyst_view,
     is_sensitive,

@@ -80,7 +80,7 @@ def test_sample_writes_every_period_and_the_index(sample_run):
 
 
 def test_sample_figures_are_consistent(sample_run):
-    from analysis.change import percent_change
+    from analysis.measures.change import percent_change
 
     figs = [
         json.loads(p.read_text()) for p in sorted((sample_run / "sample").glob("*/figures.json"))

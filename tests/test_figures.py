@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.figures import comparison_status
+from analysis.measures.figures import comparison_status
 from analysis.periods import Period
 from conftest import build_tiny_figures
 
@@ -67,7 +67,7 @@ def test_trend_marks_incomplete_periods(figures):
 
 
 def test_no_change_against_an_absent_previous_period(tiny):
-    from analysis.figures import comparison_status
+    from analysis.measures.figures import comparison_status
 
     p = Period("calendar_year", "2024-01", "2024-12")
     absent = comparison_status({"2025-01"}, p)

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.fire import (
-    FIRE_COLUMNS,
-    fire_change_table,
-    fire_summary,
-    fire_trend_chart,
-    read_fire_return,
-    validate_fire,
-)
+from analysis.checks.suites import validate
+from analysis.measures.fire import fire_change_table, fire_summary
+from analysis.report.charts import fire_trend_chart
+from analysis.sources.fire import FIRE_COLUMNS, read_fire_return
 from conftest import REPO
 
 SEED = REPO.parent / "shared" / "seed-tables" / "medway_kfrs_activity.csv"
@@ -158,11 +154,11 @@ def test_chart_alt_text(kfrs):
 
 def test_gx_suite(kfrs):
     t = read_fire_return(kfrs)
-    results = validate_fire(t)
+    results = validate(t, "fire_activity", {})
     assert all(r.success for r in results)
     assert all(r.severity in ("critical", "warning") and r.description for r in results)
     bad = t.copy()
     bad.loc[0, "year"] = "10/11"
-    failed = [r for r in validate_fire(bad) if not r.success]
+    failed = [r for r in validate(bad, "fire_activity", {}) if not r.success]
     assert [(r.column, r.severity) for r in failed] == [("year", "critical")]
     assert failed[0].example_rows == ["kfrs_activity.csv:2"]

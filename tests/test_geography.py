@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.geography import detect_vintage, read_lsoa_lookup, ward_table
+from analysis.sources.lookups import detect_vintage, read_lsoa_lookup, ward_table
 from conftest import SHARED_DATA, needs_shared_data
 
 

@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.ingest import ingest_files, period_table
-from analysis.police_uk import read_street_file
+from analysis.sources.police_uk_ingest import ingest_files
+from analysis.sources.police_uk import read_street_file
+from conftest import period_table_of
 
 
 def test_rows_are_kept_or_accounted_for(tiny):
@@ -70,7 +71,7 @@ def test_area_rows_are_traceable_and_trimmed(tiny):
 
 
 def test_same_result_with_one_thread_or_many(tiny, monkeypatch):
-    import analysis.ingest as ingest
+    import analysis.sources.police_uk_ingest as ingest
 
     monkeypatch.setattr(ingest, "workers", lambda: 4)
     many = ingest_files(tiny)
@@ -83,7 +84,7 @@ def test_same_result_with_one_thread_or_many(tiny, monkeypatch):
 
 def test_reused_read_buffer_does_not_leak_into_earlier_tables(tiny):
     """Each thread reads files into one reusable buffer: tables must own their data."""
-    from analysis.police_uk import discover
+    from analysis.sources.police_uk import discover
 
     files = discover(tiny.police_uk, tiny.forces)
     first = read_street_file(files[0])
@@ -95,7 +96,7 @@ def test_reused_read_buffer_does_not_leak_into_earlier_tables(tiny):
 
 def test_first_bad_file_in_file_order_is_reported(tiny, monkeypatch):
     """Files are read in parallel, but the error is always the first bad file's."""
-    from analysis.police_uk import discover
+    from analysis.sources.police_uk import discover
 
     files = discover(tiny.police_uk, tiny.forces)
     for sf in files[1:]:
@@ -107,7 +108,7 @@ def test_first_bad_file_in_file_order_is_reported(tiny, monkeypatch):
 def test_period_table_maps_wards_of_the_period(tiny):
     area = ingest_files(tiny).area
     (period,) = tiny.periods
-    pt = period_table(area, tiny, period)
+    pt = period_table_of(area, tiny, period)
     assert pt["in_period"].sum() == 6
     assert pt.groupby("ward_name").size().to_dict() == {"Alpha New": 3, "Beta New": 3}
     assert pd.isna(pt["ward_code"]).sum() == 0
@@ -115,7 +116,7 @@ def test_period_table_maps_wards_of_the_period(tiny):
 
 def test_lookup_rows_with_a_blank_authority_or_blank_lines_are_not_matches(tiny):
     """Spreadsheet exports end with ",,,," lines; an LSOA with no authority is not in the lookup."""
-    from analysis.geography import read_lsoa_lookup
+    from analysis.sources.lookups import read_lsoa_lookup
 
     path = tiny.lsoa_lookups[2021]
     text = path.read_text(encoding="utf-8-sig").replace(

@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.police_uk import StreetFile, discover, read_street_file
+from analysis.sources.police_uk import StreetFile, discover, read_street_file
 from conftest import HEADER, street_row
 
 

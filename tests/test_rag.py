@@ -11,9 +11,9 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import rag
-from analysis import targets as tg
-from analysis.performance import build_table
+from analysis.measures import rag
+from analysis.sources import targets as tg
+from analysis.measures.partners import build_table
 from conftest import REPO
 
 SEED_TABLES = REPO.parent / "shared" / "seed-tables"

@@ -3,8 +3,8 @@
 import nbformat
 import pandas as pd
 
-from analysis.render import _strip_for_reviewer
-from analysis.section import suppress_small
+from analysis.report.render import _strip_for_reviewer
+from analysis.measures.disclosure import suppress_indicators
 
 
 def test_reviewer_notebook_drops_analyst_only_cells_and_stderr():
@@ -34,7 +34,7 @@ def test_small_partner_counts_and_revealing_percentages_are_hidden():
         "change_text": ["▲ 40.0%", "◆ 0.0%", "▲ 9.1%", "▼ 1.0", "▲ 4.0"],
         "change_vs_baseline_text": ["", "", "", "", ""],
     })  # fmt: skip
-    out = suppress_small(rows, threshold=10)
+    out = suppress_indicators(rows, threshold=10)
     assert out["value_text"].tolist() == ["[c]", "0", "12", "[c]", "35% (15 of 43)"]
     assert out["change_text"].tolist()[0] == "[c]"  # a change would reveal the hidden count
     assert out["suppressed"].tolist() == [True, False, False, True, False]

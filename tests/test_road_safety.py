@@ -13,14 +13,11 @@ import json
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.road_safety import (
-    baseline_average,
+from analysis.measures.road_safety import baseline_average, road_summary, trajectory, with_trajectory
+from analysis.report.charts import road_trend_chart
+from analysis.sources.road_safety import (
     read_road_return,
     read_stats19,
-    road_summary,
-    road_trend_chart,
-    trajectory,
-    with_trajectory,
 )
 
 ACCIDENT_2021 = (
@@ -285,14 +282,14 @@ def test_chart_has_alt_text(tmp_path):
 
 
 def test_gx_suite(tmp_path):
-    from analysis.road_safety import validate_road
+    from analysis.checks.suites import validate
 
     t = seed_like_table(tmp_path)
-    results = validate_road(t)
+    results = validate(t, "road_safety", {})
     assert all(r.success for r in results), [r for r in results if not r.success]
     assert {r.severity for r in results} == {"critical", "warning"}
     assert all(r.description for r in results)
     bad = t.copy()
     bad.loc[0, "ksi"] = -1
-    failed = [r for r in validate_road(bad) if not r.success]
+    failed = [r for r in validate(bad, "road_safety", {}) if not r.success]
     assert any(r.severity == "critical" and r.column == "ksi" for r in failed)

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis.pipeline import stated_change_checks
-from analysis.section import data_notes
+from analysis.report.data_quality import data_notes
 
 
 def rows(

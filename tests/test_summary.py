@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.summary import (
+from analysis.report.summary import (
     NOT_SIGNIFICANT,
     SIGNIFICANT,
     UNIT_NUMBERS,

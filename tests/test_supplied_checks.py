@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.supplied_checks import (
+from analysis.checks.stated_figures import (
     check_published_change,
     check_return,
     check_stated_change,

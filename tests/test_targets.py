@@ -10,7 +10,7 @@ import csv
 
 import pytest
 
-from analysis import targets as tg
+from analysis.sources import targets as tg
 from conftest import REPO
 
 SEED_TABLES = REPO.parent / "shared" / "seed-tables"

@@ -1,4 +1,4 @@
-"""Tests for analysis.validation: the GX suites and the results/messages built from them.
+"""Tests for analysis.checks.suites: the GX suites and the results/messages built from them.
 
 GX takes seconds to import, so each scenario runs ``validate()`` once in a module-scoped
 fixture and several tests read that one result list.
@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import validation as v
+from analysis.checks import results as cr
+from analysis.checks import suites as v
 
 MONTHS = ["2025-01", "2025-02", "2025-03"]
 CRIME_TYPES = [
@@ -150,15 +151,15 @@ def processed_frame() -> pd.DataFrame:
     ]
 
 
-def by_rule(results: list[v.CheckResult], expectation: str, column: str | None) -> v.CheckResult:
+def by_rule(results: list[cr.CheckResult], expectation: str, column: str | None) -> cr.CheckResult:
     matches = [r for r in results if r.expectation == expectation and r.column == column]
     assert len(matches) == 1, f"expected one {expectation} on {column}, got {len(matches)}"
     return matches[0]
 
 
-def critical_message(results: list[v.CheckResult], context: str = "") -> str:
-    with pytest.raises(v.DataValidationError) as info:
-        v.raise_for_critical(results, context=context)
+def critical_message(results: list[cr.CheckResult], context: str = "") -> str:
+    with pytest.raises(cr.DataValidationError) as info:
+        cr.raise_for_critical(results, context=context)
     return str(info.value)
 
 
@@ -171,34 +172,34 @@ def gx_loaded() -> None:
 
 
 @pytest.fixture(scope="module")
-def clean_raw(gx_loaded) -> list[v.CheckResult]:
+def clean_raw(gx_loaded) -> list[cr.CheckResult]:
     return v.validate(raw_frame(), "police_uk_raw", RAW_PARAMS)
 
 
 @pytest.fixture(scope="module")
-def bad_raw(gx_loaded) -> list[v.CheckResult]:
+def bad_raw(gx_loaded) -> list[cr.CheckResult]:
     return v.validate(bad_raw_frame(), "police_uk_raw", RAW_PARAMS)
 
 
 @pytest.fixture(scope="module")
-def missing_column(gx_loaded) -> list[v.CheckResult]:
+def missing_column(gx_loaded) -> list[cr.CheckResult]:
     return v.validate(raw_frame().drop(columns=["crime_type"]), "police_uk_raw", RAW_PARAMS)
 
 
 @pytest.fixture(scope="module")
-def duplicate_id(gx_loaded) -> list[v.CheckResult]:
+def duplicate_id(gx_loaded) -> list[cr.CheckResult]:
     df = processed_frame()  # checked on the area's rows: it needs every row at once
     df.loc[4, "crime_id"] = df.loc[3, "crime_id"]  # as in the May 2025 Kent file
     return v.validate(df, "police_uk_processed", PROCESSED_PARAMS)
 
 
 @pytest.fixture(scope="module")
-def clean_processed(gx_loaded) -> list[v.CheckResult]:
+def clean_processed(gx_loaded) -> list[cr.CheckResult]:
     return v.validate(processed_frame(), "police_uk_processed", PROCESSED_PARAMS)
 
 
 @pytest.fixture(scope="module")
-def bad_processed(gx_loaded) -> list[v.CheckResult]:
+def bad_processed(gx_loaded) -> list[cr.CheckResult]:
     df = processed_frame()
     df.loc[0, "lad_code"] = "E07000999"  # neighbouring authority
     df.loc[1, "measure"] = "other"
@@ -260,7 +261,7 @@ def test_missing_parameter_is_a_pipeline_error(gx_loaded) -> None:
 
 
 def test_import_does_not_load_great_expectations() -> None:
-    code = "import sys, analysis.validation; print('great_expectations' in sys.modules)"
+    code = "import sys, analysis.checks.suites; print('great_expectations' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -272,7 +273,7 @@ def test_clean_raw_frame_passes_everything(clean_raw) -> None:
     assert len(clean_raw) == len(v.load_suite("police_uk_raw")["expectations"])
     failed = [(r.expectation, r.column, r.details) for r in clean_raw if not r.success]
     assert failed == []
-    v.raise_for_critical(clean_raw)  # does not raise
+    cr.raise_for_critical(clean_raw)  # does not raise
 
 
 def test_malformed_lsoa_fails_critically_with_value_and_file_row(bad_raw) -> None:
@@ -282,7 +283,7 @@ def test_malformed_lsoa_fails_critically_with_value_and_file_row(bad_raw) -> Non
     assert r.unexpected_count == 6
     assert r.examples[0] == "XYZ123"
     assert r.example_rows[0] == "2025-01-kent-street.csv:17"
-    assert len(r.examples) == v.MAX_EXAMPLES == len(r.example_rows)  # bounded
+    assert len(r.examples) == cr.MAX_EXAMPLES == len(r.example_rows)  # bounded
 
     message = critical_message(bad_raw, context="Reading police.uk extract")
     assert message.startswith("Reading police.uk extract")
@@ -339,8 +340,8 @@ def test_duplicate_crime_id_is_only_a_warning(duplicate_id) -> None:
     assert r.unexpected_count == 2
     assert r.examples == [_hexid(4)]
     assert "2025-02-kent-street.csv:2" in r.details and "2025-02-kent-street.csv:3" in r.details
-    v.raise_for_critical(duplicate_id)  # warnings never raise
-    table = v.results_frame(duplicate_id)
+    cr.raise_for_critical(duplicate_id)  # warnings never raise
+    table = cr.results_frame(duplicate_id)
     row = table[table["Check"] == r.description].iloc[0]
     assert (row["Result"], row["Severity"], row["Unexpected"]) == ("Fail", "warning", 2)
 
@@ -391,7 +392,7 @@ def test_validate_prints_no_progress_bars(gx_loaded, capfd) -> None:
 
 
 def test_months_contiguous_passes_across_a_year_end() -> None:
-    r = v.check_months_contiguous(
+    r = cr.check_months_contiguous(
         ["2025-01", "2024-12", "2024-11", None], ["2024-11", "2024-12", "2025-01"], "raw"
     )
     assert r.success and r.severity == "critical" and r.column == "month"
@@ -400,7 +401,7 @@ def test_months_contiguous_passes_across_a_year_end() -> None:
 def test_gap_in_months_is_detected_and_named() -> None:
     expected = [f"2024-{m:02d}" for m in range(1, 13)]
     present = pd.Series([m for m in expected if m not in {"2024-03", "2024-04"}] * 2)
-    r = v.check_months_contiguous(present.unique(), expected, "police_uk_raw")
+    r = cr.check_months_contiguous(present.unique(), expected, "police_uk_raw")
     assert not r.success and r.severity == "critical"
     assert r.unexpected_count == 2 and r.examples == ["2024-03", "2024-04"]
     assert "2024-03, 2024-04" in r.details
@@ -409,16 +410,16 @@ def test_gap_in_months_is_detected_and_named() -> None:
 
 
 def test_gap_in_configured_months_and_month_outside_range() -> None:
-    r = v.check_months_contiguous(["2024-01", "2024-03", "2025-06"], ["2024-01", "2024-03"], "s")
+    r = cr.check_months_contiguous(["2024-01", "2024-03", "2025-06"], ["2024-01", "2024-03"], "s")
     assert not r.success
     assert r.examples == ["2024-02", "2025-06"]
 
 
 def test_bad_expected_months_raise() -> None:
     with pytest.raises(ValueError):
-        v.check_months_contiguous(["2024-01"], [], "s")
+        cr.check_months_contiguous(["2024-01"], [], "s")
     with pytest.raises(ValueError):
-        v.check_months_contiguous(["2024-01"], ["2024-1"], "s")
+        cr.check_months_contiguous(["2024-01"], ["2024-1"], "s")
 
 
 # --- processed suite -------------------------------------------------------------------
@@ -457,7 +458,7 @@ def test_processed_failures(bad_processed) -> None:
 
 
 def test_results_frame_shape(bad_raw) -> None:
-    table = v.results_frame(bad_raw)
+    table = cr.results_frame(bad_raw)
     assert list(table.columns) == [
         "Suite",
         "Check",

@@ -38,7 +38,7 @@ What it does, and why it is done that way:
   shell passed as ``SHELL=`` on the command line (no Makefile change). Kernel start-up is measured by papermill executing an
   empty notebook (and one holding only the notebooks' import cell) with the project kernel,
   times the notebooks ``make all`` executed; rendering by re-rendering those executed notebooks
-  with :func:`analysis.render.render_notebook`. Anything the Makefile cannot do yet is reported
+  with :func:`analysis.report.render.render_notebook`. Anything the Makefile cannot do yet is reported
   as ``n/a (reason)`` instead of failing the benchmark.
 """
 
@@ -202,7 +202,7 @@ def _load(spec: dict[str, Any]) -> Any:
 
 def _street_files(spec: dict[str, Any]) -> list[str]:
     """The files the ingest reads, found by the ingest's own discovery (same set for all)."""
-    from analysis.police_uk import discover
+    from analysis.sources.police_uk import discover
 
     config = _load(spec)
     return [str(f.path) for f in discover(config.police_uk, config.forces)]
@@ -239,14 +239,14 @@ def work_ingest(spec: dict[str, Any]) -> dict[str, Any]:
 
 # (module, function, step label): what ingest_area calls, wrapped where it looks them up.
 INGEST_STEPS: tuple[tuple[str, str, str], ...] = (
-    ("analysis.ingest", "discover", "find the files"),
-    ("analysis.ingest", "make_scanner", "lookups + raw suite (once per run)"),
-    ("analysis.ingest", "scan_files", "read, check, reduce each file (threads)"),
-    ("analysis.ingest", "check_forces", "cross-file checks"),
-    ("analysis.ingest", "raise_for_critical", "cross-file checks"),
-    ("analysis.ingest", "check_unmatched", "cross-file checks"),
-    ("analysis.ingest", "build_area_table", "area table + LAD-month counts"),
-    ("analysis.ingest", "lad_month_counts", "area table + LAD-month counts"),
+    ("analysis.sources.police_uk_ingest", "discover", "find the files"),
+    ("analysis.sources.police_uk_ingest", "make_scanner", "lookups + raw suite (once per run)"),
+    ("analysis.sources.police_uk_ingest", "scan_files", "read, check, reduce each file (threads)"),
+    ("analysis.sources.police_uk_ingest", "check_forces", "cross-file checks"),
+    ("analysis.sources.police_uk_ingest", "raise_for_critical", "cross-file checks"),
+    ("analysis.sources.police_uk_ingest", "check_unmatched", "cross-file checks"),
+    ("analysis.sources.police_uk_ingest", "build_area_table", "area table + LAD-month counts"),
+    ("analysis.sources.police_uk_ingest", "lad_month_counts", "area table + LAD-month counts"),
     ("analysis.pipeline", "write_parquet", "write Parquet + JSON"),
     ("analysis.pipeline", "write_json", "write Parquet + JSON"),
 )
@@ -314,7 +314,7 @@ def work_gx(spec: dict[str, Any]) -> dict[str, Any]:
     rows rather than on every row read. The ingest runs first, untimed; the time includes
     importing GX, which the period step pays once.
     """
-    from analysis.ingest import period_table
+    from analysis.sources.police_uk_ingest import period_table
     from analysis.pipeline import ingest_area, validate_period
 
     config = _load(spec)
@@ -416,7 +416,7 @@ def work_kernel(spec: dict[str, Any]) -> dict[str, Any]:
 def work_render(spec: dict[str, Any]) -> dict[str, Any]:
     """Re-render executed notebooks as ``analysis.run`` does: a reviewer and an analyst page."""
     t0 = time.perf_counter()
-    from analysis.render import render_notebook
+    from analysis.report.render import render_notebook
 
     import_s = time.perf_counter() - t0
     pages = 0

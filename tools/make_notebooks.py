@@ -26,7 +26,8 @@ SETUP = """
 %matplotlib inline
 from IPython.display import Markdown, display
 
-from analysis import charts, section
+from analysis.notebook import load_context
+from analysis.report import charts, crime
 """
 
 PARAMS = """
@@ -35,6 +36,7 @@ area = "sample"  # configuration in config/<area>.yaml
 period = "fy2024-25"  # period slug, see: python -m analysis.run --list-periods
 work_dir = ""  # folder with figures.json and validation.json (blank: last run, or build now)
 data_dir = ""  # raw data folder (blank: the configuration data_dir)
+processed_dir = ""  # processed data folder (blank: data/processed)
 """
 
 crime = nbf.v4.new_notebook()
@@ -43,13 +45,13 @@ crime.cells = [
     code(SETUP, ["remove"]),
     code(PARAMS + 'measure = "crime"  # "crime" or "asb"\n', ["parameters"]),
     code("""
-ctx = section.load_context(area, period, work_dir, data_dir)
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
 figures, fig = ctx.figures, ctx.figures[measure]
 title = "All recorded crime" if measure == "crime" else "Anti-social behaviour (ASB)"
 display(Markdown(f"# {title}: {ctx.config.name}, {ctx.period.label}"))
-display(Markdown(section.headline_markdown(figures, measure)))
+display(Markdown(crime.headline_markdown(figures, measure)))
 """),
-    code("""display(section.summary_table(figures, measure))"""),
+    code("""display(crime.summary_table(figures, measure))"""),
     md(
         "## General trend\nTotals for every period of data held, aligned with the period assessed. "
         "Periods with missing months are shown hatched and are not comparable."
@@ -65,7 +67,7 @@ if measure == "crime":
                      "across police.uk's category changes (e.g. shoplifting, bicycle theft and theft from "
                      "the person are counted under Theft)."))
     charts.show(charts.type_chart(fig["by_type"], ctx.period.label))
-    display(section.types_table(fig))
+    display(crime.types_table(fig))
 else:
     display(Markdown("police.uk publishes ASB incidents without a breakdown by type, so none is shown."))
 """),
@@ -73,7 +75,7 @@ else:
     code("""
 display(Markdown(f"Top {len(fig['top_wards'])} wards ({figures['wards']['set']}); share = % of all "
                  f"{'crimes' if measure == 'crime' else 'ASB incidents'} in the area."))
-display(section.wards_table(fig))
+display(crime.wards_table(fig))
 if fig["rows_without_ward"]:
     display(Markdown(f"{fig['rows_without_ward']:,} rows could not be placed in a ward of this ward set."))
 if ctx.boundaries:
@@ -85,7 +87,7 @@ if ctx.boundaries:
 peers = fig["peers"]
 if peers.get("available"):
     charts.show(charts.peer_chart(peers, measure, ctx.period.label))
-    display(section.peers_table(peers))
+    display(crime.peers_table(peers))
     display(Markdown(f"Population: {figures['population']['note']} for every authority. "
                      f"Peers: {peers['rule']}."))
 else:
@@ -97,12 +99,12 @@ dq = nbf.v4.new_notebook()
 dq.metadata["kernelspec"] = KERNEL
 dq.cells = [
     code(
-        SETUP.replace("from analysis import charts, section", "from analysis import section"),
+        SETUP.replace("import charts, crime", "import data_quality"),
         ["remove"],
     ),
     code(PARAMS, ["parameters"]),
     code("""
-ctx = section.load_context(area, period, work_dir, data_dir)
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
 figures = ctx.figures
 display(Markdown(f"# Data sources and caveats: {ctx.config.name}, {ctx.period.label}"))
 if figures["area"]["synthetic"]:
@@ -113,25 +115,31 @@ if figures["area"]["synthetic"]:
         "## Sources and caveats\nArea and wards come from ONS best-fit LSOA-to-ward-to-local-authority "
         "lookups: each row's LSOA code is joined to the lookup of its LSOA vintage (2011 or 2021)."
     ),
-    code("""display(Markdown(section.data_notes(figures, ctx.checks, ctx.files)))"""),
+    code("""display(Markdown(data_quality.data_notes(figures, ctx.checks, ctx.files)))"""),
     md("### Rows read and excluded, by file"),
     code("""
-display(section.rows_table(ctx.files, ctx.period))
+display(data_quality.rows_table(ctx.files, ctx.period))
 """),
     md(
         "## Validation summary\nEvery check run on the raw extract and the processed table. A critical "
         "failure stops the run before analysis, so any page you read passed every critical check; "
         "warnings are listed for information."
     ),
-    code("""display(section.validation_table(ctx.checks))"""),
+    code("""display(data_quality.validation_table(ctx.checks))"""),
     md(
         "## Configuration used\nThe area's settings as read from its configuration file (also in `manifest.json`)."
     ),
-    code("""display(Markdown(section.config_markdown(figures["config"])))"""),
+    code("""display(Markdown(data_quality.config_markdown(figures["config"])))"""),
 ]
 
 PARTNER_SETUP = SETUP.replace(
-    "from analysis import charts, section", "from analysis import charts, partners, section"
+    "from analysis.notebook import load_context\nfrom analysis.report import charts, crime",
+    "from analysis.measures.disclosure import suppress_indicators\n"
+    "from analysis.measures.fire import fire_change_table\n"
+    "from analysis.measures.partners import period_rows\n"
+    "from analysis.notebook import load_context\n"
+    "from analysis.report import charts, partners\n"
+    "from analysis.report.formatting import plain_table",
 )
 
 
@@ -146,7 +154,7 @@ def partner_notebook(key: str, title: str, body: str) -> nbf.NotebookNode:
             ["parameters"],
         ),
         code(f"""
-ctx = section.load_context(area, period, work_dir, data_dir)
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
 figures = ctx.figures
 display(Markdown(f"# {title}: {{ctx.config.name}}, {{ctx.period.label}}"))
 section_figures = figures.get("{key}")
@@ -161,8 +169,8 @@ if section_figures is None:
                 """
 # Analyst view only (tagged analyst-only: left out of reviewer pages): the values hidden as [c].
 if section_figures is not None:
-    raw = partners.period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
-    hidden = section.suppress_small(raw, suppress_below)["suppressed"]
+    raw = period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
+    hidden = suppress_indicators(raw, suppress_below)["suppressed"]
     display(Markdown("**RESTRICTED: not for publication.** Values shown as [c] to reviewers: "
                      + (f"{int(hidden.sum())}." if hidden.any() else "none.")))
     if hidden.any():
@@ -187,8 +195,8 @@ if section_figures is not None:
         "is met, amber where it is missed by no more than the tolerance, red otherwise. Arrows: ▲ up, ▼ down, "
         "◆ no change; counts change in %, percentages in percentage points. Counts below "
         f"{suppress_below} are shown as [c] to protect confidentiality."))
-    rows = partners.period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
-    rows = section.suppress_small(rows, suppress_below)
+    rows = period_rows(ctx.table("performance"), ctx.period.start, ctx.period.end)
+    rows = suppress_indicators(rows, suppress_below)
     for i, (priority, group) in enumerate(rows.groupby("priority", sort=False)):
         display(Markdown(f"## {priority}"))
         table = partners.reviewer_table(group).drop(columns=["Priority"])
@@ -203,13 +211,13 @@ road = partner_notebook(
     "Road safety",
     """
 if section_figures is not None:
-    display(Markdown(section.road_markdown(section_figures)))
+    display(Markdown(partners.road_markdown(section_figures)))
     settings = ctx.config.raw["partners"]["road_safety"]
     table = ctx.table("road_safety")
-    charts.show(partners.road_mod.road_trend_chart(
+    charts.show(charts.road_trend_chart(
         table, measure="ksi", baseline=section_figures.get("baseline"), target=settings.get("target"),
         area_name=ctx.config.name))
-    display(section.plain_table(table))
+    display(plain_table(table))
 """,
 )
 fire = partner_notebook(
@@ -220,12 +228,12 @@ if section_figures is not None:
     tidy = ctx.table("fire")
     display(Markdown(f"Activity of the fire and rescue service in {ctx.config.name} by financial year "
                      f"({section_figures['basis']})."))
-    change = partners.fire_mod.fire_change_table(tidy, section_figures["year"])
+    change = fire_change_table(tidy, section_figures["year"])
     columns = {"activity": "Activity", "previous": section_figures["previous_year"],
                "latest": section_figures["year"], "change": "Change", "change_text": "Change (%)",
                "change_is": "Better or worse"}
-    display(section.plain_table(change[list(columns)].rename(columns=columns)))
-    charts.show(partners.fire_mod.fire_trend_chart(tidy, area_name=ctx.config.name))
+    display(plain_table(change[list(columns)].rename(columns=columns)))
+    charts.show(charts.fire_trend_chart(tidy, area_name=ctx.config.name))
 """,
 )
 

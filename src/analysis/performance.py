@@ -12,22 +12,23 @@ bad return should be refused with a message naming the file, row and column (exi
 no traceback), not discovered in the middle of a run. ``--format csv`` writes the whole
 table to standard output for a spreadsheet or a diff.
 
-The library entry point is :func:`build_table`; :mod:`analysis.partners` uses it for the
-assessment's figures and notebooks.
+The table is :func:`analysis.measures.partners.build_table`: the same reading, register and
+RAG as a run.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import PipelineError
-from analysis.partner_returns import DEFAULT_REGISTER, load_register, read_returns
-from analysis.rag import DEFAULT_TOLERANCE, TOLERANCE_RULE, add_change_and_rag
+from analysis.measures.partners import build_table
+from analysis.measures.rag import DEFAULT_TOLERANCE, TOLERANCE_RULE
+from analysis.sources.indicator_register import DEFAULT_REGISTER
 
 #: Columns written by ``--format csv`` (the first ten are the documented minimum).
 CSV_COLUMNS: tuple[str, ...] = (
@@ -73,24 +74,6 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 _ROUNDED = ("change", "change_vs_baseline", "target_level", "shortfall")
-
-
-def build_table(
-    paths: Iterable[str | Path],
-    *,
-    register: str | Path | None = DEFAULT_REGISTER,
-    area: str | None = None,
-    tolerance: float = DEFAULT_TOLERANCE,
-) -> pd.DataFrame:
-    """Read returns (in the order given), apply the register, add change and RAG.
-
-    ``register=None`` reads the returns exactly as written. Raises
-    :class:`~analysis.errors.InputDataError` for a return that cannot be trusted.
-    """
-    if tolerance < 0:
-        raise ValueError("tolerance must be zero or more")
-    entries = load_register(register, area=area)
-    return add_change_and_rag(read_returns(list(paths), register=entries), tolerance=tolerance)
 
 
 def to_csv(df: pd.DataFrame) -> str:

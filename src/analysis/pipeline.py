@@ -1,46 +1,72 @@
-"""The data steps of a run: ingest, validate, and compute a period's figures.
+"""The data steps of a run: ingest every source once, then compute a period's figures.
 
 Kept apart from :mod:`analysis.run` (notebooks and rendering) so that a notebook opened
 interactively can call the same functions to build its inputs, with no hidden state.
+
+The ingest step is the only one that opens raw files. It reads, checks and tidies each source
+(police.uk, ward lookups, population, ward boundaries, partners' returns) into
+``data/processed/<area>/``, writing nothing until every source has passed its critical
+checks, and ``ingest_report.json`` (what ``make`` watches) last. A period is then built from
+the processed tables alone, so a full run and a step-by-step ``make`` give identical results.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import REPO_ROOT, AreaConfig
-from analysis.crime_types import KNOWN_GROUPS
-from analysis.figures import build_figures
-from analysis.ingest import ingest_files, period_table, write_json, write_parquet
+from analysis import store
+from analysis.checks import suites
+from analysis.checks.results import check_months_contiguous, raise_for_critical
+from analysis.checks.stated_figures import check_stated_changes
+from analysis.config import AreaConfig
+from analysis.errors import PipelineError
+from analysis.measures import partners
+from analysis.measures.figures import build_figures, period_table
 from analysis.periods import Period
-from analysis.population import read_mye
+from analysis.sources.crime_types import KNOWN_GROUPS
+from analysis.sources.lookups import read_boundaries, ward_table
+from analysis.sources.partners import PartnerTables, read_partner_tables
+from analysis.sources.police_uk_ingest import ingest_files
+from analysis.sources.population import read_mye
+from analysis.sources.raw_files import sha256
 
 log = logging.getLogger(__name__)
-PROCESSED = Path(os.environ.get("CSP_PROCESSED_DIR", REPO_ROOT / "data" / "processed"))
+
+#: The Great Expectations suite of each partner table.
+PARTNER_SUITES = {"performance": "partner_performance", "road_safety": "road_safety",
+                  "fire": "fire_activity"}  # fmt: skip
 
 
 @dataclass
 class AreaData:
+    """Everything a period is built from: the processed tables of the last ingest."""
+
     area: pd.DataFrame
     lad_counts: pd.DataFrame
     report: list[dict]
     raw_checks: list[dict]
     files: list[dict]
+    wards: pd.DataFrame  # ward_set, lsoa_vintage, lsoa_code, ward_code, ward_name
+    population: pd.DataFrame  # code, name, year, population
+    boundaries: dict = field(default_factory=dict)  # ward set name -> features
+    partners: PartnerTables = field(default_factory=PartnerTables)
+    partner_checks: list[dict] = field(default_factory=list)
+    checksums: dict = field(default_factory=dict)  # input path relative to data_dir -> sha256
+
+    def wards_of(self, ward_set: str) -> pd.DataFrame:
+        part = self.wards[self.wards["ward_set"] == ward_set]
+        return part.drop(columns="ward_set").reset_index(drop=True)
 
 
 def write_sample(out_dir: Path) -> None:
     """The whole synthetic sample: police.uk files and lookups, then the partners' returns."""
-    from analysis.sample_data import generate_sample
-    from analysis.sample_partners import generate_partner_sample
+    from analysis.sample import write_sample as generate
 
-    generate_sample(out_dir)  # replaces the folder, so partners come second
-    generate_partner_sample(out_dir)
+    generate(out_dir)
 
 
 def ensure_sample_data(config: AreaConfig) -> None:
@@ -50,31 +76,69 @@ def ensure_sample_data(config: AreaConfig) -> None:
         write_sample(config.data_dir)
 
 
-def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
-    """Read, check and tidy every police.uk file of the area; write the processed tables.
+def _ward_sets(config: AreaConfig) -> list:
+    """The ward sets the configured periods use, each once, in configuration order."""
+    used = {config.ward_set_for(p).name for p in config.periods}
+    return [w for w in config.ward_sets if w.name in used]
 
-    Every row read is checked against ``expectations/police_uk_raw.json`` as its file is read
-    (see :mod:`analysis.ingest`); nothing is written unless all critical checks pass.
+
+def _rel(config: AreaConfig, path: Path) -> str:
+    return path.relative_to(config.data_dir).as_posix() if path.is_relative_to(config.data_dir) else path.name  # fmt: skip
+
+
+def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
+    """Read, check and tidy every source of the area, once; write the processed tables.
+
+    Every police.uk row is checked against ``expectations/police_uk_raw.json`` as its file is
+    read (see :mod:`analysis.sources.police_uk_ingest`), each partner table against its suite;
+    nothing is written unless all critical checks pass.
     """
-    out = (processed_dir or PROCESSED) / config.area
+    out = (processed_dir or store.PROCESSED) / config.area
     result = ingest_files(config)
     raw_checks = [asdict(r) for r in result.raw_checks]
-    write_parquet(result.area, out / "police_uk_area.parquet")
-    write_parquet(result.lad_counts, out / "lad_month_counts.parquet")
-    file_info = [
-        {
-            "file": f.path.relative_to(config.data_dir).as_posix()
-            if f.path.is_relative_to(config.data_dir)
-            else f.name,
-            "month": f.month,
-            "force": f.force,
-        }
-        for f in result.files
-    ]
-    report = result.report
-    write_json(
-        {"files": report, "raw_checks": raw_checks, "inputs": file_info}, out / "ingest_report.json"
+    sets = _ward_sets(config)
+    wards = pd.concat(
+        [ward_table(w.lookups, config.local_authority_codes).assign(ward_set=w.name) for w in sets],
+        ignore_index=True,
     )
+    wards = wards[["ward_set", "lsoa_vintage", "lsoa_code", "ward_code", "ward_name"]]
+    population = read_mye(config.population)
+    boundaries = {w.name: read_boundaries(w.boundaries) for w in sets if w.boundaries}
+    settings = config.raw.get("partners")
+    codes = list(config.local_authority_codes)
+    tables = partners.add_measures(
+        read_partner_tables(settings, config.data_dir, area=config.area, la_codes=codes), settings
+    )
+    checks = []
+    for name, table in tables.items():
+        if table is not None:
+            checks += suites.validate(table, PARTNER_SUITES[name], {})
+    raise_for_critical(checks, context="partner returns")
+    partner_checks = [asdict(c) for c in checks]
+
+    file_info = [{"file": _rel(config, f.path), "month": f.month, "force": f.force}
+                 for f in result.files]  # fmt: skip
+    inputs = [f.path for f in result.files] + [config.population, *config.lsoa_lookups.values()]
+    inputs += [p for w in sets for p in [*w.lookups.values(), w.boundaries] if p is not None]
+    checksums = {_rel(config, p): sha256(p) for p in dict.fromkeys(inputs)}
+
+    store.write_parquet(result.area, out / "police_uk_area.parquet")
+    store.write_parquet(result.lad_counts, out / "lad_month_counts.parquet")
+    store.write_parquet(wards, out / "wards.parquet")
+    store.write_parquet(population, out / "population.parquet")
+    store.write_json(boundaries, out / "boundaries.json")
+    for name, table in tables.items():
+        path = out / "partners" / f"{name}.parquet"
+        if table is not None:
+            store.write_parquet(table, path)
+        else:
+            path.unlink(missing_ok=True)
+    report = result.report
+    store.write_json(
+        {"files": report, "raw_checks": raw_checks, "inputs": file_info,
+         "partner_checks": partner_checks, "checksums": checksums},
+        out / "ingest_report.json",
+    )  # fmt: skip
     log.info(
         "%s: %d area rows kept of %d read (blank LSOA %d, not in lookup %d, outside area %d)",
         config.area,
@@ -84,32 +148,35 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
         sum(r["lsoa_not_in_lookup"] for r in report),
         sum(r["outside_area"] for r in report),
     )
-    return AreaData(
-        area=result.area,
-        lad_counts=result.lad_counts,
-        report=report,
-        raw_checks=raw_checks,
-        files=file_info,
-    )
+    return load_processed(config, processed_dir)
 
 
 def load_processed(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
-    """The last ingest's tables, so that one period can be rebuilt without re-reading raw files."""
-    out = (processed_dir or PROCESSED) / config.area
+    """The last ingest's tables, so that a period can be built without reading raw files."""
+    out = (processed_dir or store.PROCESSED) / config.area
     report_path = out / "ingest_report.json"
     if not report_path.exists():
-        from analysis.errors import PipelineError
-
         raise PipelineError(
             f"no processed data for {config.area}: run the ingest first (make all does)"
         )
-    report = load_json(report_path)
+    report = store.load_json(report_path)
+
+    def table(name: str) -> pd.DataFrame | None:
+        path = out / "partners" / f"{name}.parquet"
+        return pd.read_parquet(path) if path.exists() else None
+
     return AreaData(
         area=pd.read_parquet(out / "police_uk_area.parquet"),
         lad_counts=pd.read_parquet(out / "lad_month_counts.parquet"),
         report=report["files"],
         raw_checks=report["raw_checks"],
         files=report["inputs"],
+        wards=pd.read_parquet(out / "wards.parquet"),
+        population=pd.read_parquet(out / "population.parquet"),
+        boundaries=store.load_json(out / "boundaries.json"),
+        partners=PartnerTables(*(table(n) for n in PARTNER_SUITES)),
+        partner_checks=report["partner_checks"],
+        checksums=report["checksums"],
     )
 
 
@@ -121,8 +188,6 @@ def validate_period(
     Gaps elsewhere in the history only mark trend periods as incomplete; a gap inside the
     period assessed would understate every figure, so it stops the run.
     """
-    from analysis import validation
-
     months = sorted(ptable["month"].unique().tolist()) or period.months
     params = {
         "expected_months": sorted(set(period.months) | set(period.previous().months)),
@@ -133,12 +198,10 @@ def validate_period(
     }
     cols = ["month", "crime_id", "lsoa_code", "lad_code", "ward_code", "ward_name", "crime_type",
             "crime_group", "measure", "longitude", "latitude", "source_file", "source_row"]  # fmt: skip
-    results = validation.validate(ptable[cols], "police_uk_processed", params)
+    results = suites.validate(ptable[cols], "police_uk_processed", params)
     in_period = [m for m in file_months if m in set(period.months)]
-    results.append(
-        validation.check_months_contiguous(in_period, period.months, "police_uk_processed")
-    )
-    validation.raise_for_critical(results, context=f"processed table for {period.label}")
+    results.append(check_months_contiguous(in_period, period.months, "police_uk_processed"))
+    raise_for_critical(results, context=f"processed table for {period.label}")
     return [asdict(r) for r in results]
 
 
@@ -150,11 +213,10 @@ def prepare_period(
     processed_dir: Path | None = None,
 ) -> dict:
     """Period table, its checks and ``figures.json`` in ``work_dir``; returns the figures."""
-    ptable = period_table(data.area, config, period)
+    ptable = period_table(data.area, data.wards_of(config.ward_set_for(period).name), period)
     checks = validate_period(ptable, config, period, [f["month"] for f in data.files])
-    out = (processed_dir or PROCESSED) / config.area / period.slug
-    write_parquet(ptable, out / "police_uk.parquet")
-    mye = read_mye(config.population)
+    out = (processed_dir or store.PROCESSED) / config.area / period.slug
+    store.write_parquet(ptable, out / "police_uk.parquet")
     validation = data.raw_checks + checks
     figures = build_figures(
         config=config,
@@ -162,62 +224,40 @@ def prepare_period(
         ptable=ptable,
         area=data.area,
         lad_counts=data.lad_counts,
-        mye=mye,
+        mye=data.population,
         ingest_report=data.report,
         validation=validation,
     )
     work_dir.mkdir(parents=True, exist_ok=True)
-    partner_checks = add_partner_sections(figures, config, period, work_dir)
-    validation += partner_checks
-    figures["validation"]["checks"] += len(partner_checks)
+    add_partner_sections(figures, config, data.partners, period)
+    validation += data.partner_checks
+    figures["validation"]["checks"] += len(data.partner_checks)
     figures["validation"]["warnings"] += sum(
-        1 for c in partner_checks if c["severity"] == "warning" and not c["success"]
+        1 for c in data.partner_checks if c["severity"] == "warning" and not c["success"]
     )
-    write_json(figures, work_dir / "figures.json")
-    write_json(
-        {"checks": validation, "files": [r for r in data.report]}, work_dir / "validation.json"
-    )
+    store.write_json(figures, work_dir / "figures.json")
+    store.write_json({"checks": validation, "files": list(data.report)}, work_dir / "validation.json")
     return figures
 
 
 def add_partner_sections(
-    figures: dict, config: AreaConfig, period: Period, work_dir: Path
-) -> list[dict]:
-    """Partners' performance, road safety and fire: figures into ``figures``, tidy tables into
-    ``work_dir`` for the notebooks, Great Expectations results returned (critical ones stop).
+    figures: dict, config: AreaConfig, tables: PartnerTables, period: Period
+) -> None:
+    """Partners' performance, road safety and fire figures into ``figures``.
 
     A return that is not configured or absent for the period leaves its section ``None`` with a
     sentence in ``figures["partner_notes"]``: that is normal, not an error.
     """
-    from analysis import partners, validation
-
     settings = config.raw.get("partners")
-    codes = list(config.local_authority_codes)
-    result = partners.partner_figures(settings, config.data_dir, period.start, period.end, period.label,
-                                      area=config.area, la_codes=codes)  # fmt: skip
+    result = partners.partner_figures(tables, settings, period.start, period.end, period.label)
     figures["partner_notes"] = result.pop("notes")
     figures.update(result)
     if figures.get("performance"):
         figures["performance"]["red_indicators"] = [
             r["indicator"] for r in figures["performance"]["red"]
         ]
-        rows = partners.period_rows(
-            partners.performance_frame(settings, config.data_dir, area=config.area),
-            period.start,
-            period.end,
-        )
+        rows = partners.period_rows(tables.performance, period.start, period.end)
         figures["performance"]["stated_checks"] = stated_change_checks(rows)
-    checks = partners.partner_checks(settings, config.data_dir, area=config.area, la_codes=codes)
-    validation.raise_for_critical(checks, context="partner returns")
-    tables = {
-        "performance": partners.performance_frame(settings, config.data_dir, area=config.area),
-        "road_safety": partners.road_frame(settings, config.data_dir, la_codes=codes),
-        "fire": partners.fire_frame(settings, config.data_dir),
-    }
-    for name, table in tables.items():
-        if table is not None and figures.get(name) is not None:
-            table.to_pickle(work_dir / f"{name}.pkl")
-    return [asdict(c) for c in checks]
 
 
 def stated_change_checks(rows: pd.DataFrame) -> list[dict]:
@@ -225,8 +265,6 @@ def stated_change_checks(rows: pd.DataFrame) -> list[dict]:
 
     Published returns get these wrong; each disagreement goes into the data notes.
     """
-    from analysis.supplied_checks import check_stated_changes
-
     out = []
     for r in rows.itertuples():
         if not isinstance(r.comment, str) or pd.isna(r.value) or pd.isna(r.previous_value):
@@ -236,7 +274,3 @@ def stated_change_checks(rows: pd.DataFrame) -> list[dict]:
             out.append({"indicator": r.indicator, "period": r.period, "agrees": check["agrees"],
                         "message": check["message"]})  # fmt: skip
     return out
-
-
-def load_json(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -26,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from analysis.config import REPO_ROOT, AreaConfig, ConfigError, check_inputs_exist, load_config
-from analysis.document import assemble
+from analysis.report.document import assemble
 from analysis.errors import PipelineError
 from analysis.periods import Period
+from analysis.sources.partners import configured_files
+from analysis import store
 from analysis.pipeline import (
     AreaData,
     ensure_sample_data,
@@ -36,7 +37,7 @@ from analysis.pipeline import (
     load_processed,
     prepare_period,
 )
-from analysis.render import provenance_html, render_notebook, write_index
+from analysis.report.render import provenance_html, render_notebook, write_index
 
 log = logging.getLogger("analysis.run")
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -88,35 +89,21 @@ def _git_state() -> dict:
         return {"commit": None, "dirty": None}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -> dict:
     """Provenance of one period's outputs. Paths are relative to the data folder."""
     rows = {r["source_file"]: r["rows"] for r in data.report}
     inputs = []
     police_files = {f["file"] for f in data.files}
     for rel in sorted(police_files):
-        path = config.data_dir / rel
-        inputs.append({"file": rel, "sha256": _sha256(path), "rows": rows.get(Path(rel).name)})
+        inputs.append({"file": rel, "sha256": data.checksums[rel], "rows": rows.get(Path(rel).name)})
     others = {config.population, *config.lsoa_lookups.values()}
     ward_set = config.ward_set_for(period)
     others |= set(ward_set.lookups.values()) | (
         {ward_set.boundaries} if ward_set.boundaries else set()
     )
     for path in sorted(others):
-        inputs.append(
-            {
-                "file": path.relative_to(config.data_dir).as_posix(),
-                "sha256": _sha256(path),
-                "rows": None,
-            }
-        )
+        rel = path.relative_to(config.data_dir).as_posix()
+        inputs.append({"file": rel, "sha256": data.checksums[rel], "rows": None})
     versions = {}
     for pkg in PACKAGES:
         try:
@@ -155,7 +142,7 @@ FRESH_KERNELS_ENV = "CSP_FRESH_KERNELS"
 #: kernel except that the modules it imports are already loaded (that import is most of a
 #: notebook's start-up time). Undone: variables, history and the cell counter; the autoreload
 #: extension (it has no unload); figures; pandas options; matplotlib settings; the working
-#: folder; and ``analysis.charts``, whose import sets the plot theme, so that a notebook that
+#: folder; and ``analysis.report.charts``, whose import sets the plot theme, so that a notebook that
 #: imports it runs that import again and one that does not gets matplotlib's defaults, exactly
 #: as in a new kernel. ``tests/test_e2e.py`` builds a period both ways and compares the pages.
 _RESET = f"""\
@@ -172,9 +159,9 @@ matplotlib.rcdefaults()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # pandas warns about resetting its deprecated options
     pandas.reset_option("all")
-sys.modules.pop("analysis.charts", None)
-if hasattr(sys.modules.get("analysis"), "charts"):
-    del sys.modules["analysis"].charts
+sys.modules.pop("analysis.report.charts", None)
+if hasattr(sys.modules.get("analysis.report"), "charts"):
+    del sys.modules["analysis.report"].charts
 os.chdir({str(NOTEBOOKS)!r})
 get_ipython().reset(new_session=True)
 """
@@ -305,6 +292,7 @@ def _build_period(
             "period": period.slug,
             "work_dir": rel_build,
             "data_dir": os.path.relpath(config.data_dir, REPO_ROOT),
+            "processed_dir": os.path.relpath(store.PROCESSED, REPO_ROOT),
             **extra,
         }
         nb = NOTEBOOKS / nb_name
@@ -397,7 +385,7 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
     include it, and a no-op ``make all`` runs nothing.
     """
     from analysis.periods import month_index
-    from analysis.police_uk import discover
+    from analysis.sources.police_uk import discover
 
     config = load_config(area, data_dir)
     ensure_sample_data(config)
@@ -407,21 +395,23 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
         str(p)
         for pattern in (
             "src/analysis/**/*.py",
-            "src/analysis/templates/**/*",
+            "src/analysis/report/templates/**/*",
             "expectations/*.json",
         )
         for p in REPO_ROOT.glob(pattern)
         if p.is_file()
     )
     notebooks = sorted(str(p) for p in NOTEBOOKS.glob("*.ipynb"))
+    settings = config.raw.get("partners")
+    extra = {p for w in config.ward_sets for p in [*w.lookups.values(), w.boundaries] if p}
     common = [
         str(config.source_file),
         str(config.population),
         *map(str, config.lsoa_lookups.values()),
+        *sorted(map(str, extra)),
+        *map(str, configured_files(settings, config.data_dir)),
     ]
-    from analysis.pipeline import PROCESSED
-
-    stamp = PROCESSED / config.area / "ingest_report.json"
+    stamp = store.PROCESSED / config.area / "ingest_report.json"
     folders = sorted(
         {str(p) for folder in config.police_uk for p in [folder, *folder.rglob("*")] if p.is_dir()}
     )
@@ -449,15 +439,11 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
     ]
     manifests = []
     for period in config.periods:
-        ward_set = config.ward_set_for(period)
-        extra = [*map(str, ward_set.lookups.values())] + (
-            [str(ward_set.boundaries)] if ward_set.boundaries else []
-        )
         raw = [str(f.path) for f in files if month_index(f.month) <= month_index(period.end)]
         target = OUTPUTS / config.area / period.slug / "manifest.json"
         manifests.append(str(target))
         lines += [
-            f"{target}: {esc(raw + common + extra + notebooks + code)} \\\n  "
+            f"{target}: {esc(raw + common + notebooks + code)} \\\n  "
             + f"{listing(period.slug, raw)} | {stamp}",
             f"\t$(PY) -m analysis.run {run_args} --step periods --period {period.slug}",
             "",
@@ -522,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         run(args.area, args.data_dir, args.period, args.step)
     except Exception as exc:
-        from analysis.validation import DataValidationError
+        from analysis.checks.results import DataValidationError
 
         if not isinstance(exc, (PipelineError, DataValidationError)):
             raise  # a bug: show the traceback

@@ -41,19 +41,19 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.checks.results import MAX_EXAMPLES, CheckResult, is_missing
+from analysis.config import REPO_ROOT
+
 #: Default location of the JSON suites: ``<repo>/expectations``.
-EXPECTATIONS_DIR: Path = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR: Path = REPO_ROOT / "expectations"
 
 #: Allowed values of ``meta.severity``. Critical stops the run; warning is reported only.
 SEVERITIES: tuple[str, ...] = ("critical", "warning")
@@ -61,55 +61,11 @@ SEVERITIES: tuple[str, ...] = ("critical", "warning")
 #: Bookkeeping columns used to point reviewers at a file and line.
 ROW_LOCATOR_COLUMNS: tuple[str, str] = ("source_file", "source_row")
 
-#: At most this many distinct example values (and rows) per check, so messages stay short.
-MAX_EXAMPLES = 5
-
 #: How many unexpected values GX returns per check; we pick distinct examples from these.
 #: GX takes them from the head of the bad rows, so this is cheap even when millions fail.
 _PARTIAL_UNEXPECTED_COUNT = 100
 
-#: Name used for the month-contiguity check, which is not a GX expectation type.
-MONTHS_CONTIGUOUS_CHECK = "months_in_range_and_contiguous"
-
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _INDEX_META_KEY = "_check_index"  # internal: maps GX results back to suite order
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """Outcome of one rule on one dataframe, in a shape that needs no GX to read.
-
-    ``examples`` holds up to five distinct bad values (as text); ``example_rows`` holds the
-    ``file:row`` of the first row for each of those values (same order) when the data
-    carries ``source_file``/``source_row``, so a reviewer can open the CSV at that line.
-    """
-
-    suite: str
-    expectation: str
-    column: str | None
-    severity: str
-    success: bool
-    unexpected_count: int = 0
-    unexpected_percent: float = 0.0
-    examples: list = field(default_factory=list)
-    example_rows: list = field(default_factory=list)
-    description: str = ""
-    details: str = ""
-
-
-class DataValidationError(Exception):
-    """Raised when a critical check fails; ``str()`` is the full human-readable message.
-
-    ``failures`` keeps the failing :class:`CheckResult` objects for programmatic use.
-    """
-
-    def __init__(self, message: str, failures: Sequence[CheckResult] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.failures: list[CheckResult] = list(failures)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --------------------------------------------------------------------------------------
@@ -277,120 +233,6 @@ def validate(
             )
         )
     return results
-
-
-def check_months_contiguous(
-    months_present: Iterable[str],
-    expected_months: Sequence[str],
-    suite: str,
-) -> CheckResult:
-    """Critical check that every month from the first to the last expected is present.
-
-    The range is the full calendar span from ``min(expected_months)`` to
-    ``max(expected_months)``, so a gap in the configured list itself is also caught. Fails
-    (naming the months) if any month in that span has no data, or if data has a month
-    outside it. Blank/NaN entries in ``months_present`` are ignored (the not-null rule
-    reports them). Raises ``ValueError`` if ``expected_months`` is empty or malformed,
-    because that is a configuration bug.
-    """
-    expected = sorted({str(m) for m in expected_months})
-    if not expected:
-        raise ValueError("check_months_contiguous: expected_months is empty")
-    bad = [m for m in expected if not _MONTH_RE.match(m)]
-    if bad:
-        raise ValueError(f"check_months_contiguous: malformed expected month(s) {bad}")
-    first, last = _month_ordinal(expected[0]), _month_ordinal(expected[-1])
-    span = [_ordinal_month(o) for o in range(first, last + 1)]
-    span_set = set(span)
-
-    present = {str(m) for m in months_present if not _is_missing(m)}
-    gaps = [m for m in span if m not in present]
-    outside = sorted(present - span_set)
-
-    problems = []
-    if gaps:
-        problems.append(f"no data for {len(gaps)} month(s): {', '.join(gaps)}")
-    if outside:
-        problems.append(f"data for month(s) outside the range: {', '.join(outside)}")
-    count = len(gaps) + len(outside)
-    return CheckResult(
-        suite=suite,
-        expectation=MONTHS_CONTIGUOUS_CHECK,
-        column="month",
-        severity="critical",
-        success=count == 0,
-        unexpected_count=count,
-        unexpected_percent=100.0 * count / len(span),
-        examples=(gaps + outside)[:MAX_EXAMPLES],
-        example_rows=[],
-        description=(
-            f"Every month from {span[0]} to {span[-1]} has data, with no gaps and nothing "
-            "outside that range"
-        ),
-        details="; ".join(problems),
-    )
-
-
-def raise_for_critical(results: list[CheckResult], *, context: str = "") -> None:
-    """Raise :class:`DataValidationError` if any critical check failed; else return.
-
-    The message names, for each failed critical check, the column, the rule (GX name and
-    plain description), the number of bad rows and a few bad values with ``file:row``.
-    Checks that could not run only because their column is missing are summarised after
-    the missing-column line rather than repeated.
-    """
-    failed = [r for r in results if r.severity == "critical" and not r.success]
-    if not failed:
-        return
-    absent = {
-        (r.suite, r.column)
-        for r in failed
-        if r.expectation == "expect_column_to_exist" and r.column is not None
-    }
-    lines: list[str] = []
-    skipped = 0
-    for r in failed:
-        if r.expectation != "expect_column_to_exist" and (r.suite, r.column) in absent:
-            skipped += 1
-            continue
-        lines.append(_failure_line(r))
-    if skipped:
-        lines.append(f"({skipped} other critical check(s) could not run on the missing column(s).)")
-    header = f"{context}: " if context else ""
-    header += f"{len(failed)} critical data check(s) failed"
-    raise DataValidationError("\n".join([header, *lines]), failed)
-
-
-def results_frame(results: list[CheckResult]) -> pd.DataFrame:
-    """Tidy table for the HTML validation summary, one row per check, in run order.
-
-    Columns: Suite, Check (plain description), Column, Severity, Result (Pass/Fail),
-    Unexpected (bad rows; months for the contiguity check), Examples (bad values with
-    ``file:row``, or the error/details when there are no example values).
-    """
-    rows = []
-    for r in results:
-        if r.success:
-            examples = ""
-        elif r.examples:
-            examples = ", ".join(_pair_examples(r))
-            if r.details:
-                examples = f"{examples}; {r.details}"
-        else:
-            examples = r.details
-        rows.append(
-            {
-                "Suite": r.suite,
-                "Check": r.description or r.expectation,
-                "Column": r.column or "",
-                "Severity": r.severity,
-                "Result": "Pass" if r.success else "Fail",
-                "Unexpected": int(r.unexpected_count),
-                "Examples": examples,
-            }
-        )
-    columns = ["Suite", "Check", "Column", "Severity", "Result", "Unexpected", "Examples"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 # --------------------------------------------------------------------------------------
@@ -574,7 +416,7 @@ def _locate_examples(
         values = []
         seen: set[Any] = set()
         for v in partial:
-            if _is_missing(v):
+            if is_missing(v):
                 continue
             key = _hashable(v)
             if key not in seen:
@@ -639,39 +481,6 @@ def _files_note(df: pd.DataFrame, limit: int = MAX_EXAMPLES) -> str:
     return f"file(s) in this extract: {shown}{more}"
 
 
-def _failure_line(r: CheckResult) -> str:
-    head = f"Critical data check failed ({r.suite}): "
-    if r.expectation == "expect_column_to_exist":
-        line = f"{head}column '{r.column}' is missing from the extract (expect_column_to_exist)"
-        return f"{line}; {r.details}" if r.details else line
-    where = f"column '{r.column}'" if r.column else "table"
-    line = f"{head}{where} — {r.expectation} ({r.description})"
-    if r.unexpected_count:
-        line += f": {r.unexpected_count:,} bad row(s)"
-        if r.examples:
-            line += ", e.g. " + ", ".join(_pair_examples(r, quote=True))
-        files = sorted({row.rsplit(":", 1)[0] for row in r.example_rows if ":" in row})
-        if files:
-            line += f" (file(s): {', '.join(files)})"
-        if r.details:
-            line += f"; {r.details}"
-    elif r.details:
-        line += f": {r.details}"
-    elif r.examples:
-        line += ": e.g. " + ", ".join(_pair_examples(r, quote=True))
-    return line
-
-
-def _pair_examples(r: CheckResult, *, quote: bool = False) -> list[str]:
-    out = []
-    for i, value in enumerate(r.examples[:MAX_EXAMPLES]):
-        text = f"'{value}'" if quote else str(value)
-        if i < len(r.example_rows):
-            text += f" at {r.example_rows[i]}"
-        out.append(text)
-    return out
-
-
 def _bounds_text(kwargs: Mapping[str, Any]) -> str:
     lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
     if lo is not None and hi is not None:
@@ -716,15 +525,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return isinstance(value, float) and math.isnan(value)
-    except TypeError:
-        return False
-
-
 def _hashable(value: Any) -> Any:
     try:
         hash(value)
@@ -734,7 +534,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _value_text(value: Any) -> str:
-    return "<blank>" if _is_missing(value) else str(value)
+    return "<blank>" if is_missing(value) else str(value)
 
 
 def _int_text(value: Any) -> str:
@@ -746,14 +546,3 @@ def _int_text(value: Any) -> str:
 def _one_line(exc: Any) -> str:
     text = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(exc)
     return " ".join(text.split())
-
-
-def _month_ordinal(month: str) -> int:
-    m = _MONTH_RE.match(month)
-    if not m:
-        raise ValueError(f"not a YYYY-MM month: {month!r}")
-    return int(m.group(1)) * 12 + int(m.group(2)) - 1
-
-
-def _ordinal_month(ordinal: int) -> str:
-    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"

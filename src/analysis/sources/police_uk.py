@@ -3,7 +3,7 @@
 Files come either in the archive layout (``YYYY-MM/YYYY-MM-<force>-street.csv``) or flat in
 one folder, plain or gzipped. Each file is read with pyarrow, only the columns we need,
 straight into typed Arrow arrays: at national scale (about 6 million rows a year) reading
-every column as Python strings would dominate the run. :mod:`analysis.ingest` reads files in
+every column as Python strings would dominate the run. :mod:`analysis.sources.police_uk_ingest` reads files in
 parallel threads, so one file's raw text per thread is held at a time.
 """
 
@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.errors import InputDataError
+from analysis.sources.raw_files import read_bytes, record_digest
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,8 @@ def _open_bytes(path: Path) -> bytes | memoryview:
     next file once :func:`read_street_file` returns.
     """
     if path.suffix == ".gz":
-        with gzip.open(path, "rb") as fh:
-            return fh.read()
+        packed = read_bytes(path)
+        return gzip.decompress(packed)
     with open(path, "rb", buffering=0) as fh:
         size = os.fstat(fh.fileno()).st_size
         buf = getattr(_buffers, "buf", None)
@@ -114,7 +115,10 @@ def _open_bytes(path: Path) -> bytes | memoryview:
                 break
             n += got
             if n == len(buf):
-                return view[:n].tobytes() + fh.read()
+                whole = view[:n].tobytes() + fh.read()
+                record_digest(path, whole)
+                return whole
+        record_digest(path, view[:n])
         return view[:n]
 
 
@@ -149,7 +153,7 @@ def read_street_file(sf: StreetFile) -> pa.Table:
     person at the exact line in a spreadsheet or editor. ``month``, ``falls_within``,
     ``lsoa_code`` and ``crime_type`` come back trimmed of spaces, as dictionary arrays (one
     chunk); ``crime_id`` and ``lsoa_name`` as read (they matter only for the rows an area
-    keeps, which :mod:`analysis.ingest` trims); coordinates as float64.
+    keeps, which :mod:`analysis.sources.police_uk_ingest` trims); coordinates as float64.
     """
     data = _open_bytes(sf.path)
     header, encoding, header_len = _decode_header(data, sf.name)
@@ -184,7 +188,7 @@ def read_street_file(sf: StreetFile) -> pa.Table:
             read_options=pacsv.ReadOptions(
                 column_names=header,
                 encoding=enc,
-                use_threads=False,  # files are read in parallel instead (see analysis.ingest)
+                use_threads=False,  # files are read in parallel instead (see analysis.sources.police_uk_ingest)
                 block_size=max(1 << 20, len(body) + 1),  # one chunk per column
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),

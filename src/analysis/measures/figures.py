@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.change import percent_change, poisson_change_test, rate_per_1000
+from analysis.measures.change import percent_change, poisson_change_test, rate_per_1000
 from analysis.config import AreaConfig
-from analysis.crime_types import KNOWN_GROUPS
+from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.periods import Period, assign_periods, month_from_index, month_index, month_label
-from analysis.population import PopulationEstimate, population_for
+from analysis.sources.population import PopulationEstimate, population_for
 
 MEASURES = ("crime", "asb")
 MEASURE_LABELS = {"crime": "recorded crime", "asb": "anti-social behaviour incidents"}
@@ -240,6 +240,19 @@ def measure_figures(
     if measure == "crime":
         out["by_type"] = type_breakdown(current)
     return out
+
+
+def period_table(area: pd.DataFrame, wards: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The area's rows for the period and its comparison period, with the period's wards.
+
+    ``wards`` is the ward set in force at the end of the period (lsoa_vintage, lsoa_code,
+    ward_code, ward_name), written by the ingest step.
+    """
+    months = set(period.months) | set(period.previous().months)
+    rows = area.loc[area["month"].isin(months)]
+    merged = rows.merge(wards, on=["lsoa_vintage", "lsoa_code"], how="left", validate="many_to_one")
+    merged["in_period"] = merged["month"].isin(set(period.months))
+    return merged.reset_index(drop=True)
 
 
 def build_figures(

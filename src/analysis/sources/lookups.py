@@ -9,6 +9,7 @@ across boundary reviews). Column names differ between ONS releases (``LAD19CD``,
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputDataError
+from analysis.sources.raw_files import read_bytes, read_text
 
 LSOA_CODE_RE = r"^[EW]01\d{6}$"
 
@@ -58,9 +60,11 @@ def read_lsoa_lookup(path: Path) -> pd.DataFrame:
     """Read an ONS LSOA best-fit lookup into columns lsoa_code, [lsoa_name], [ward_code,
     ward_name], lad_code, lad_name, one row per LSOA. Cached: lookups are read per period."""
     path = Path(path)
-    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns.tolist()
+    data = read_bytes(path)
+    header = pd.read_csv(io.BytesIO(data), nrows=0, encoding="utf-8-sig").columns.tolist()
     cols = _find_columns(header, path)
-    df = pd.read_csv(path, usecols=list(cols.values()), dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(io.BytesIO(data), usecols=list(cols.values()), dtype=str,
+                     encoding="utf-8-sig")  # fmt: skip
     df = df.rename(columns={v: k for k, v in cols.items()})
     for col in df.columns:
         df[col] = df[col].str.strip().replace("", None)
@@ -161,7 +165,7 @@ def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataF
 
 def read_boundaries(path: Path) -> dict:
     """Ward polygons (GeoJSON in lon/lat) with each feature's ward code found by pattern."""
-    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    data = json.loads(read_text(Path(path)))
     features = []
     for feat in data.get("features", []):
         props = feat.get("properties", {})

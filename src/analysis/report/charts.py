@@ -1,4 +1,4 @@
-"""Charts for the crime and ASB sections, titled and labelled to read without the code.
+"""Charts for every section (crime and ASB, road safety, fire), titled and labelled to read without the code.
 
 Each function takes numbers from ``figures.json`` (never recomputes them) and returns a
 matplotlib Figure; notebooks display it. The ward map draws GeoJSON polygons directly
@@ -7,13 +7,18 @@ with matplotlib so the project needs no GIS stack.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.patches import Polygon
+from matplotlib.ticker import MaxNLocator
 
+from analysis.measures.road_safety import count_text, target_value, trajectory
 from analysis.periods import month_label
 
 PALETTE = {"crime": "#1d70b8", "asb": "#d4351c"}  # GOV.UK blue and red
@@ -212,5 +217,109 @@ def peer_chart(peers: dict, measure: str, period_label: str):
     )
     ax.set_xlabel("Rate per 1,000 residents")
     ax.set_xlim(0, max(rates + [1]) * 1.15)
+    fig.tight_layout()
+    return fig
+
+
+def road_trend_chart(
+    table: pd.DataFrame,
+    *,
+    measure: str = "ksi",
+    baseline: Mapping | None = None,
+    target: Mapping | None = None,
+    start_year: int | None = None,
+    area_name: str = "",
+):
+    """Bars of casualties per year, the baseline average, and the target trajectory.
+
+    The figure carries ``fig.alt_text``: a sentence with every year's number, the baseline
+    and the target, for screen readers (as :mod:`analysis.report.charts` does).
+    """
+    label = {"ksi": "Killed or seriously injured (KSI) casualties", "slight": "Slight casualties"}[
+        measure
+    ]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    years = table["year"].astype(int).tolist()
+    values = table[measure].astype(float).tolist()
+    ax.bar(years, values, color="#1d70b8" if measure == "ksi" else "#5694ca", label=label)
+    parts = [f"{y}: {count_text(v)}" for y, v in zip(years, values, strict=True)]
+    extra = []
+    if baseline is not None:
+        b = float(baseline[measure])
+        ax.axhline(
+            b,
+            color="#505a5f",
+            linestyle=":",
+            linewidth=1.2,
+            label=f"Baseline average {baseline['years'][0]}-{baseline['years'][1]} ({b:,.1f})",
+        )
+        extra.append(f"baseline average {baseline['years'][0]}-{baseline['years'][1]}: {b:,.1f}")
+        if target is not None and target.get("year") is not None:
+            tv = target_value(target, measure, baseline)
+            if tv is not None:
+                start = int(start_year if start_year is not None else baseline["years"][-1])
+                span = list(range(start, max(max(years), int(target["year"])) + 1))
+                line = trajectory(span, start, b, int(target["year"]), tv)
+                ax.plot(
+                    span,
+                    line.to_numpy(),
+                    color="#d4351c",
+                    linestyle="--",
+                    linewidth=1.5,
+                    label=f"Trajectory to {tv:,.0f} by {int(target['year'])}",
+                )
+                ax.plot([int(target["year"])], [tv], marker="o", color="#d4351c")
+                extra.append(f"target {tv:,.0f} by {int(target['year'])}")
+    title = f"{label}{' in ' + area_name if area_name else ''}, by year"
+    ax.set_title(title)
+    ax.set_xlabel("Calendar year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2007.5
+    ax.set_ylabel("Casualties")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc="upper right", fontsize=8)
+    fig.alt_text = (
+        f"Bar chart: {title}. "
+        + "; ".join(parts)
+        + (". " + "; ".join(extra) + "." if extra else ".")
+    )
+    fig.tight_layout()
+    return fig
+
+
+def fire_trend_chart(
+    tidy: pd.DataFrame, *, area_name: str = "", service: str = "Fire and rescue service"
+):
+    """One small bar chart per activity (their scales differ by a hundredfold).
+
+    Sets ``fig.alt_text`` to a sentence with every activity's yearly numbers.
+    """
+    activities = list(dict.fromkeys(tidy["activity"]))
+    years = tidy.drop_duplicates("year").sort_values("year_start")["year"].tolist()
+    n = len(activities)
+    cols = 3 if n > 4 else max(n, 1)
+    nrows = int(np.ceil(n / cols)) if n else 1
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.6 * nrows), squeeze=False)
+    parts = []
+    for k, activity in enumerate(activities):
+        ax = axes[k // cols][k % cols]
+        part = tidy[tidy["activity"] == activity].set_index("year").reindex(years)
+        vals = part["value"].to_numpy(dtype=float)
+        ax.bar(range(len(years)), np.nan_to_num(vals), color="#1d70b8")
+        ax.set_xticks(range(len(years)), years, rotation=45, ha="right", fontsize=7)
+        ax.set_title(activity, fontsize=9)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.tick_params(axis="y", labelsize=7)
+        parts.append(
+            f"{activity}: "
+            + ", ".join(
+                f"{y} {v:,.0f}" if not np.isnan(v) else f"{y} no figure"
+                for y, v in zip(years, vals, strict=True)
+            )
+        )
+    for k in range(n, nrows * cols):
+        axes[k // cols][k % cols].set_visible(False)
+    title = f"{service} activity{' in ' + area_name if area_name else ''}, by year"
+    fig.suptitle(title)
+    fig.alt_text = f"Bar charts: {title}. " + "; ".join(parts) + "."
     fig.tight_layout()
     return fig

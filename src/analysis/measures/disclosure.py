@@ -439,3 +439,22 @@ def analyst_view(
     )
     values = _with_totals(data, total_label) if margins else data
     return _display(values, mask, lambda v, h: f"{int(v):,}{marker}" if h else int(v))
+
+
+def suppress_indicators(rows: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Primary suppression of partner indicators (one row each) for reviewer pages.
+
+    A count below ``threshold`` is shown as "[c]"; so is a percentage whose stated numerator
+    is below it ("6% (2 out of 31 young people)" would reveal the 2). Zeros are shown (ONS
+    practice: a zero does not identify anyone). The analyst page shows the values.
+    """
+    out = rows.copy()
+    small_count = (out["unit"] == "count") & out["value"].between(1, threshold - 1)
+    numerator = out["numerator"] if "numerator" in out else pd.Series(float("nan"), index=out.index)
+    small_numerator = numerator.between(1, threshold - 1)
+    hide = small_count | small_numerator
+    for col in ("value_text", "change_text", "change_vs_baseline_text"):
+        if col in out:
+            out[col] = out[col].where(~hide, SUPPRESSED)
+    out["suppressed"] = hide
+    return out

@@ -11,7 +11,7 @@ every status carries a sentence (``rag_reason``) saying how it was reached.
 Change
 ------
 * Counts: percentage change on the *earlier* value ("▲ 3.6%"); percentages: difference in
-  percentage points ("▼ 2.0"), following GOV.UK/ONS practice (:mod:`analysis.change`).
+  percentage points ("▼ 2.0"), following GOV.UK/ONS practice (:mod:`analysis.measures.change`).
 * Arrow ▲ / ▼ / ◆, where ◆ means the change rounds to 0.0 at one decimal place.
 * Previous period = the period just before, of the same kind: the previous quarter (Q1's is
   Q4 of the previous financial year, when a return for it was read) or the previous year.
@@ -53,7 +53,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from analysis import targets as tg
+from analysis.sources import targets as tg
 
 #: Amber band: points for percentages, percent of the target level for counts.
 DEFAULT_TOLERANCE: float = 5.0

@@ -12,7 +12,7 @@ module does, on the Arrow arrays the reader returns, mostly on each file's few h
 distinct values (dictionary arrays) rather than on its rows.
 
 The suite file stays the single statement of the rules: the same JSON, the same
-``$PARAMETER`` values, the same :class:`~analysis.validation.CheckResult` records and the same
+``$PARAMETER`` values, the same :class:`~analysis.checks.results.CheckResult` records and the same
 messages. ``tests/test_arrow_checks.py`` runs both engines on the same data and requires the
 same outcome, bad-row counts and percentages. Two known differences, both on the strict or
 more helpful side:
@@ -45,7 +45,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.validation import (
+from analysis.checks.suites import (
     MAX_EXAMPLES,
     CheckResult,
     _bounds_text,

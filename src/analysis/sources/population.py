@@ -7,6 +7,7 @@ knows the denominator.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputDataError
+from analysis.sources.raw_files import read_bytes
 
 
 class PopulationError(InputDataError):
@@ -35,7 +37,7 @@ class PopulationEstimate:
 def read_mye(path: Path) -> pd.DataFrame:
     """Long table: code, name, year, population. Handles padded headers like ' Mid-2006'."""
     path = Path(path)
-    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(io.BytesIO(read_bytes(path)), dtype=str, encoding="utf-8-sig")
     df.columns = [c.strip() for c in df.columns]
     if "Code" not in df.columns:
         raise PopulationError(f"{path.name}: no 'Code' column; header is {', '.join(df.columns)}")

@@ -8,7 +8,7 @@ every sentence (``numbers_in``) and traces it back to ``figures.json``.
 
 Style is GOV.UK's: numerals with thousands separators, one decimal place for percentages and
 rates, "rose" / "fell" / "no significant change", periods written as "April 2015 to March 2016".
-A change is a percentage of the *earlier* period (as ``analysis.change``) and is called more
+A change is a percentage of the *earlier* period (as ``analysis.measures.change``) and is called more
 than chance only when the exact Poisson test in ``figures[m]["significance"]`` says so.
 
 Rules that avoid numbers not in ``figures.json``: lists (top wards, red indicators) are not

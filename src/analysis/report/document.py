@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.render import REVIEWER_HIDDEN_TAGS
-from analysis.section import fmt_int, fmt_pct
+from analysis.report.render import REVIEWER_HIDDEN_TAGS
+from analysis.report.formatting import fmt_int, fmt_pct
 
 GLOSSARY = {
     "ASB": "Anti-social behaviour: incidents reported to the police that cause or are likely to cause "
@@ -72,7 +72,7 @@ def _overview_table(figures: dict) -> str:
 
 def _summary(figures: dict) -> list[str]:
     try:
-        from analysis.summary import executive_summary
+        from analysis.report.summary import executive_summary
     except ImportError:  # the summary module is optional while it is being built
         return []
     return executive_summary(figures)

@@ -23,28 +23,24 @@ the ingest costs little more than parsing the CSV text. ``make bench`` measures 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from analysis.arrow_checks import ArrowSuite, Tally
+from analysis.checks.arrow import ArrowSuite, Tally
 from analysis.config import AreaConfig
-from analysis.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
+from analysis.sources.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
 from analysis.errors import InputDataError
-from analysis.geography import LsoaIndex, read_lsoa_lookup, ward_table
-from analysis.periods import Period
-from analysis.police_uk import StreetFile, discover, read_street_file
-from analysis.validation import CheckResult, raise_for_critical
+from analysis.sources.lookups import LsoaIndex, read_lsoa_lookup
+from analysis.sources.police_uk import StreetFile, discover, read_street_file
+from analysis.checks.results import CheckResult, raise_for_critical
 
 log = logging.getLogger(__name__)
 
@@ -337,32 +333,3 @@ def lad_month_counts(
     for col in ("lad_code", "lad_name", "month", "measure"):
         out[col] = out[col].astype("str")
     return out.sort_values(["lad_code", "month", "measure"]).reset_index(drop=True)
-
-
-def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write deterministically (no pandas index, fixed row group) via a temp file + rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
-    pq.write_table(table, tmp, compression="zstd", row_group_size=1_000_000)
-    os.replace(tmp, path)
-
-
-def write_json(data: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-    )
-    os.replace(tmp, path)
-
-
-def period_table(area: pd.DataFrame, config: AreaConfig, period: Period) -> pd.DataFrame:
-    """The area's rows for the period and its comparison period, with the period's wards."""
-    ward_set = config.ward_set_for(period)
-    wards = ward_table(ward_set.lookups, config.local_authority_codes)
-    months = set(period.months) | set(period.previous().months)
-    rows = area.loc[area["month"].isin(months)]
-    merged = rows.merge(wards, on=["lsoa_vintage", "lsoa_code"], how="left", validate="many_to_one")
-    merged["in_period"] = merged["month"].isin(set(period.months))
-    return merged.reset_index(drop=True)

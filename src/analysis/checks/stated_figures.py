@@ -7,7 +7,7 @@ assessment says "12% Increase 2840 additional crimes": 2,840 more on the earlier
 Each stated figure is recomputed from the values and any disagreement goes into the data
 notes, so a reviewer never repeats a wrong number.
 
-Conventions (as ``analysis.change``): a percentage change is of the *earlier* value; signed
+Conventions (as ``analysis.measures.change``): a percentage change is of the *earlier* value; signed
 values are negative for a fall. A stated change agrees when it has the right direction and is
 within ``tolerance_pp`` percentage points of the recomputed one (default 1.0: returns round to
 whole percentages, so 7.9% written as "8%" agrees).

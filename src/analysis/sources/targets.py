@@ -32,7 +32,7 @@ Kinds of target (:data:`TARGET_KINDS`)
 
 Why a bare "5%" is *not* turned into "5% reduction" here: whether it is a level or a change
 depends on the indicator's values (a percentage or a count), which this module does not
-see. :mod:`analysis.partner_returns` makes that call with the values in hand and says so.
+see. :mod:`analysis.sources.partner_returns` makes that call with the values in hand and says so.
 """
 
 from __future__ import annotations

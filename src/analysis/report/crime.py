@@ -1,0 +1,111 @@
+"""The crime and ASB section's sentences and tables, from ``figures.json`` only.
+
+Notebook ``20_crime_and_asb`` shows these; nothing here recomputes a figure, so the page
+and the summary can never disagree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.periods import month_label
+from analysis.report import summary
+from analysis.report.formatting import fmt_int, fmt_pct, with_p_value
+
+
+def headline_markdown(figures: dict, measure: str) -> str:
+    fig = figures[measure]
+    noun = "crimes" if measure == "crime" else "ASB incidents"
+    pop = figures["population"]
+    lines = [
+        f"**Level:** {fmt_int(fig['total'])} {noun} in {figures['period']['label']}, "
+        f"**{fig['rate_per_1000']:.1f} per 1,000 residents** "
+        f"(population {pop['value']:,}: {pop['note']}).",
+        "**Annual change:** "
+        + with_p_value(summary.change_sentence(figures, measure), fig["significance"]),
+    ]
+    peers = fig.get("peers") or {}
+    if peers.get("available"):
+        lines.append(
+            f"**Peer comparison:** the {summary.ordinal(peers['rank'])} highest rate of the {peers['of']} local "
+            f"authorities in the force area ({peers['rule']})."
+        )
+    if fig["top_wards"]:
+        names = ", ".join(w["ward"] for w in fig["top_wards"])
+        lines.append(
+            f"**Hotspots:** the top {len(fig['top_wards'])} wards ({names}) account for "
+            f"{fig['top_wards_share']:.1f}% of all {noun}."
+        )
+    if figures["months_missing"]:
+        lines.append(
+            "**Data gap:** no data for "
+            + ", ".join(month_label(m) for m in figures["months_missing"])
+            + "."
+        )
+    return "\n\n".join(lines)
+
+
+def summary_table(figures: dict, measure: str) -> pd.DataFrame:
+    fig = figures[measure]
+    period, previous = (
+        figures["period"]["short_label"],
+        figures["period"]["previous"]["short_label"],
+    )
+    sig = fig["significance"]
+    rows = [
+        ("Count", fmt_int(fig["total"]), fmt_int(fig["previous_total"])),
+        (
+            "Rate per 1,000 residents",
+            f"{fig['rate_per_1000']:.1f}",
+            "n/a"
+            if fig["previous_rate_per_1000"] is None
+            else f"{fig['previous_rate_per_1000']:.1f}",
+        ),
+        ("Change (number)", "n/a" if fig["change"] is None else f"{fig['change']:+,}", ""),
+        ("Change (% of previous period)", fmt_pct(fig["change_pct"]), ""),
+        (
+            "More than chance? (Poisson test)",
+            "n/a" if sig is None else ("Yes" if sig["significant"] else "No"),
+            "",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Measure", period, previous]).set_index("Measure")
+
+
+def wards_table(fig: dict) -> pd.DataFrame:
+    df = pd.DataFrame(fig["top_wards"])
+    if df.empty:
+        return df
+    df.index = range(1, len(df) + 1)
+    df.index.name = "Rank"
+    return pd.DataFrame(
+        {
+            "Ward": df["ward"],
+            "Count": df["count"].map("{:,}".format),
+            "Share of area total": df["share"].map("{:.1f}%".format),
+        }
+    )
+
+
+def types_table(fig: dict) -> pd.DataFrame:
+    df = pd.DataFrame(fig["by_type"])
+    return pd.DataFrame(
+        {
+            "Crime group": df["group"],
+            "Count": df["count"].map("{:,}".format),
+            "Share": df["share"].map("{:.1f}%".format),
+        }
+    ).set_index("Crime group")
+
+
+def peers_table(peers: dict) -> pd.DataFrame:
+    df = pd.DataFrame(peers["authorities"])
+    return pd.DataFrame(
+        {
+            "Rank": df["rank"],
+            "Local authority": df["lad_name"],
+            "Count": df["count"].map("{:,}".format),
+            "Population": df["population"].map("{:,}".format),
+            "Rate per 1,000": df["rate_per_1000"].map("{:.1f}".format),
+        }
+    ).set_index("Rank")

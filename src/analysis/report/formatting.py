@@ -1,0 +1,44 @@
+"""How numbers and tables are written for readers: one place, so every page agrees.
+
+GOV.UK style: thousands separators, "n/a" for a figure that cannot be given, signed
+percentages for changes; tables without the index and with stable HTML ids (so a rebuilt
+page is byte-identical).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def fmt_int(n: int | None) -> str:
+    return "n/a" if n is None else f"{n:,}"
+
+
+def fmt_pct(x: float | None, signed: bool = True) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:+.1f}%" if signed else f"{x:.1f}%"
+
+
+def with_p_value(sentence: str, significance: dict | None) -> str:
+    """The summary's sentence with the test's p-value before its full stop, for analysts."""
+    if not significance:
+        return sentence
+    return f"{sentence.rstrip('.')} (p = {significance['p_value']:.3g})."
+
+
+def plain_table(df: pd.DataFrame):
+    """A table without the index, numbers with thousands separators, stable HTML ids."""
+    shown = df.copy()
+    for col in shown.columns:
+        if str(col).lower() in ("year", "calendar year"):
+            continue
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(
+                lambda v: (
+                    "" if pd.isna(v) else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}")
+                )
+            )
+        elif pd.api.types.is_integer_dtype(shown[col]):
+            shown[col] = shown[col].map("{:,}".format)
+    return shown.style.set_uuid("plain").hide(axis="index")
