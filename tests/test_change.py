@@ -4,7 +4,12 @@ import math
 
 import pytest
 
-from analysis.measures.change import percent_change, point_change, poisson_change_test, rate_per_1000
+from analysis.measures.change import (
+    percent_change,
+    point_change,
+    poisson_change_test,
+    rate_per_1000,
+)
 
 
 def test_percent_change_is_on_the_earlier_period():

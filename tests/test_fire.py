@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import InputDataError
 from analysis.checks.suites import validate
+from analysis.errors import InputDataError
 from analysis.measures.fire import fire_change_table, fire_summary
 from analysis.report.charts import fire_trend_chart
 from analysis.sources.fire import FIRE_COLUMNS, read_fire_return

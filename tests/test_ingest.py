@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.sources.police_uk_ingest import ingest_files
 from analysis.sources.police_uk import read_street_file
+from analysis.sources.police_uk_ingest import ingest_files
 from conftest import period_table_of
 
 

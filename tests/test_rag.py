@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis.measures import rag
-from analysis.sources import targets as tg
 from analysis.measures.partners import build_table
+from analysis.sources import targets as tg
 from conftest import REPO
 
 SEED_TABLES = REPO.parent / "shared" / "seed-tables"

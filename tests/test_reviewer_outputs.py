@@ -3,8 +3,8 @@
 import nbformat
 import pandas as pd
 
-from analysis.report.render import _strip_for_reviewer
 from analysis.measures.disclosure import suppress_indicators
+from analysis.report.render import _strip_for_reviewer
 
 
 def test_reviewer_notebook_drops_analyst_only_cells_and_stderr():

@@ -13,7 +13,12 @@ import json
 import pytest
 
 from analysis.errors import InputDataError
-from analysis.measures.road_safety import baseline_average, road_summary, trajectory, with_trajectory
+from analysis.measures.road_safety import (
+    baseline_average,
+    road_summary,
+    trajectory,
+    with_trajectory,
+)
 from analysis.report.charts import road_trend_chart
 from analysis.sources.road_safety import (
     read_road_return,

@@ -29,7 +29,7 @@ from analysis.measures.figures import build_figures, period_table
 from analysis.periods import Period
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.lookups import read_boundaries, ward_table
-from analysis.sources.partners import PartnerTables, read_partner_tables
+from analysis.sources.partners import PartnerTables, configured_files, read_partner_tables
 from analysis.sources.police_uk_ingest import ingest_files
 from analysis.sources.population import read_mye
 from analysis.sources.raw_files import sha256
@@ -120,6 +120,10 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
                  for f in result.files]  # fmt: skip
     inputs = [f.path for f in result.files] + [config.population, *config.lsoa_lookups.values()]
     inputs += [p for w in sets for p in [*w.lookups.values(), w.boundaries] if p is not None]
+    # the partners' returns (the register is configuration, recorded by the commit)
+    inputs += [
+        p for p in configured_files(settings, config.data_dir) if p.is_relative_to(config.data_dir)
+    ]
     checksums = {_rel(config, p): sha256(p) for p in dict.fromkeys(inputs)}
 
     store.write_parquet(result.area, out / "police_uk_area.parquet")
@@ -236,7 +240,9 @@ def prepare_period(
         1 for c in data.partner_checks if c["severity"] == "warning" and not c["success"]
     )
     store.write_json(figures, work_dir / "figures.json")
-    store.write_json({"checks": validation, "files": list(data.report)}, work_dir / "validation.json")
+    store.write_json(
+        {"checks": validation, "files": list(data.report)}, work_dir / "validation.json"
+    )
     return figures
 
 

@@ -45,16 +45,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.checks.suites import (
-    MAX_EXAMPLES,
-    CheckResult,
-    _bounds_text,
-    _plain,
-    _value_text,
-    check_base,
-    load_suite,
-    suite_parameter_names,
-)
+from analysis.checks.examples import bounds_text, value_text
+from analysis.checks.results import MAX_EXAMPLES, CheckResult
+from analysis.checks.suites import check_base, load_suite, plain_value, suite_parameter_names
 
 SUPPORTED = (
     "expect_column_to_exist",
@@ -146,7 +139,7 @@ class ArrowSuite:
 
 def _resolve(value: Any, parameters: Mapping[str, Any]) -> Any:
     if isinstance(value, Mapping) and "$PARAMETER" in value:
-        return _plain(parameters[value["$PARAMETER"]])
+        return plain_value(parameters[value["$PARAMETER"]])
     return value
 
 
@@ -266,7 +259,7 @@ def _result(suite: str, rule: dict, t: Tally) -> CheckResult:
     if etype == "expect_table_row_count_to_be_between":
         lo, hi = kw.get("min_value"), kw.get("max_value")
         ok = (lo is None or t.rows >= lo) and (hi is None or t.rows <= hi)
-        details = "" if ok else f"observed {t.rows}{_bounds_text(kw)}"
+        details = "" if ok else f"observed {t.rows}{bounds_text(kw)}"
         return CheckResult(**base, success=ok, details=details)
     if t.missing_column:
         if etype == "expect_column_to_exist":
@@ -284,6 +277,6 @@ def _result(suite: str, rule: dict, t: Tally) -> CheckResult:
         success=t.bad == 0,
         unexpected_count=t.bad,
         unexpected_percent=percent,
-        examples=[_value_text(v) for v, _ in t.examples] if t.bad else [],
+        examples=[value_text(v) for v, _ in t.examples] if t.bad else [],
         example_rows=[where for _, where in t.examples] if t.bad else [],
     )

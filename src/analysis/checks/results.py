@@ -234,4 +234,3 @@ def _month_ordinal(month: str) -> int:
 
 def _ordinal_month(ordinal: int) -> str:
     return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
-

@@ -49,7 +49,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.checks.results import MAX_EXAMPLES, CheckResult, is_missing
+from analysis.checks.examples import (
+    bounds_text,
+    files_note,
+    locate_examples,  # fmt: skip
+)
+from analysis.checks.results import CheckResult
 from analysis.config import REPO_ROOT
 
 #: Default location of the JSON suites: ``<repo>/expectations``.
@@ -58,8 +63,6 @@ EXPECTATIONS_DIR: Path = REPO_ROOT / "expectations"
 #: Allowed values of ``meta.severity``. Critical stops the run; warning is reported only.
 SEVERITIES: tuple[str, ...] = ("critical", "warning")
 
-#: Bookkeeping columns used to point reviewers at a file and line.
-ROW_LOCATOR_COLUMNS: tuple[str, str] = ("source_file", "source_row")
 
 #: How many unexpected values GX returns per check; we pick distinct examples from these.
 #: GX takes them from the head of the bad rows, so this is cheap even when millions fail.
@@ -193,7 +196,7 @@ def validate(
             f"validate({suite_name!r}): missing suite parameter(s) {missing}; "
             f"the suite needs {sorted(needed)}"
         )
-    params = {k: _plain(v) for k, v in parameters.items()}
+    params = {k: plain_value(v) for k, v in parameters.items()}
     # GX fingerprints (hashes) the whole frame and copies it when filtering nulls, so hand
     # it only the columns the suite reads. Missing ones stay missing; row count is kept.
     used = {exp["kwargs"]["column"] for exp in suite["expectations"] if "column" in exp["kwargs"]}
@@ -375,17 +378,17 @@ def _to_check_result(
         )
 
     if etype == "expect_column_to_exist":
-        return CheckResult(**base, success=False, details=_files_note(df))
+        return CheckResult(**base, success=False, details=files_note(df))
     if "observed_value" in result and "unexpected_count" not in result:
         observed = result.get("observed_value")
-        bounds = _bounds_text(gx_result.expectation_config.kwargs)
+        bounds = bounds_text(gx_result.expectation_config.kwargs)
         return CheckResult(**base, success=False, details=f"observed {observed!s}{bounds}")
 
     examples: list[str] = []
     rows: list[str] = []
     details = ""
     if column is not None and column in df.columns and unexpected_count:
-        examples, rows, details = _locate_examples(
+        examples, rows, details = locate_examples(
             df, column, etype, result.get("partial_unexpected_list") or []
         )
     return CheckResult(
@@ -397,99 +400,6 @@ def _to_check_result(
         example_rows=rows,
         details=details,
     )
-
-
-def _locate_examples(
-    df: pd.DataFrame, column: str, etype: str, partial: list
-) -> tuple[list[str], list[str], str]:
-    """Distinct bad values and the ``file:row`` of the first row holding each.
-
-    Valid because every rule here is value-determined: a row holding a value GX reported
-    as unexpected is itself unexpected. One vectorised ``isin`` over the column; only the
-    bad rows' positions are touched after that.
-    """
-    series = df[column]
-    if etype == "expect_column_values_to_not_be_null":
-        values: list[Any] = [None]
-        mask = series.isna().to_numpy()
-    else:
-        values = []
-        seen: set[Any] = set()
-        for v in partial:
-            if is_missing(v):
-                continue
-            key = _hashable(v)
-            if key not in seen:
-                seen.add(key)
-                values.append(v)
-            if len(values) >= MAX_EXAMPLES:
-                break
-        if not values:
-            return [], [], ""
-        mask = series.isin(values).to_numpy(dtype=bool)
-
-    positions = np.flatnonzero(mask)
-    if positions.size == 0:
-        return [_value_text(v) for v in values], [], ""
-
-    if values == [None]:
-        firsts = {None: positions[0]}
-    else:
-        found = pd.Series(series.to_numpy()[positions], copy=False)
-        first_pos = found.drop_duplicates(keep="first")
-        firsts = {_hashable(v): positions[i] for i, v in first_pos.items()}
-
-    examples: list[str] = []
-    rows: list[str] = []
-    for v in values:
-        pos = firsts.get(_hashable(v)) if v is not None else firsts.get(None)
-        if pos is None:
-            continue
-        examples.append(_value_text(v))
-        rows.append(_row_label(df, int(pos)))
-
-    details = ""
-    if etype == "expect_column_values_to_be_unique" and values and values[0] is not None:
-        first_value = series.iloc[int(positions[0])]
-        same = positions[series.to_numpy()[positions] == first_value][:MAX_EXAMPLES]
-        details = f"{_value_text(first_value)!r} appears at " + ", ".join(
-            _row_label(df, int(p)) for p in same
-        )
-    return examples, rows, details
-
-
-def _row_label(df: pd.DataFrame, pos: int) -> str:
-    """``file:row`` from the bookkeeping columns, falling back to the frame's own index."""
-    file_col, row_col = ROW_LOCATOR_COLUMNS
-    has_file, has_row = file_col in df.columns, row_col in df.columns
-    if has_file and has_row:
-        return f"{df[file_col].iloc[pos]}:{_int_text(df[row_col].iloc[pos])}"
-    if has_row:
-        return f"row {_int_text(df[row_col].iloc[pos])}"
-    return f"index {df.index[pos]}"
-
-
-def _files_note(df: pd.DataFrame, limit: int = MAX_EXAMPLES) -> str:
-    file_col = ROW_LOCATOR_COLUMNS[0]
-    if file_col not in df.columns:
-        return ""
-    files = [str(f) for f in pd.unique(df[file_col].dropna())]
-    if not files:
-        return ""
-    shown = ", ".join(files[:limit])
-    more = f" (+{len(files) - limit} more)" if len(files) > limit else ""
-    return f"file(s) in this extract: {shown}{more}"
-
-
-def _bounds_text(kwargs: Mapping[str, Any]) -> str:
-    lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
-    if lo is not None and hi is not None:
-        return f"; expected between {lo} and {hi}"
-    if lo is not None:
-        return f"; expected at least {lo}"
-    if hi is not None:
-        return f"; expected at most {hi}"
-    return ""
 
 
 def _exception_message(info: Any) -> str | None:
@@ -514,33 +424,15 @@ def _exception_message(info: Any) -> str | None:
     return "; ".join(messages) or None
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Make a parameter JSON-like: sets sorted to lists, arrays/Index/tuples to lists."""
     if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=str)
+        return sorted((plain_value(v) for v in value), key=str)
     if isinstance(value, (tuple, list, pd.Index, pd.Series, np.ndarray)):
-        return [_plain(v) for v in list(value)]
+        return [plain_value(v) for v in list(value)]
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def _hashable(value: Any) -> Any:
-    try:
-        hash(value)
-    except TypeError:
-        return repr(value)
-    return value
-
-
-def _value_text(value: Any) -> str:
-    return "<blank>" if is_missing(value) else str(value)
-
-
-def _int_text(value: Any) -> str:
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _one_line(exc: Any) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.change import percent_change, poisson_change_test, rate_per_1000
 from analysis.config import AreaConfig
-from analysis.sources.crime_types import KNOWN_GROUPS
+from analysis.measures.change import percent_change, poisson_change_test, rate_per_1000
 from analysis.periods import Period, assign_periods, month_from_index, month_index, month_label
+from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.population import PopulationEstimate, population_for
 
 MEASURES = ("crime", "asb")

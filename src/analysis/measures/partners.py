@@ -35,8 +35,15 @@ import pandas as pd
 
 from analysis.measures import road_safety as road_mod
 from analysis.measures.fire import fire_summary
-from analysis.measures.rag import (AMBER, DEFAULT_TOLERANCE, GREEN, NA, RED, TOLERANCE_RULE,
-                                   add_change_and_rag)  # fmt: skip
+from analysis.measures.rag import (
+    AMBER,
+    DEFAULT_TOLERANCE,
+    GREEN,
+    NA,
+    RED,
+    TOLERANCE_RULE,
+    add_change_and_rag,  # fmt: skip
+)
 from analysis.sources.indicator_register import DEFAULT_REGISTER, load_register
 from analysis.sources.partner_returns import read_returns
 from analysis.sources.partners import PartnerTables, check_settings

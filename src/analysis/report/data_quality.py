@@ -10,7 +10,6 @@ import pandas as pd
 
 from analysis.periods import Period, month_label
 
-
 SUITE_NAMES = {
     "police_uk_raw": "Raw police.uk extract (every row read)",
     "police_uk_processed": "Area table for the period",

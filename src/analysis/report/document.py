@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.report.render import REVIEWER_HIDDEN_TAGS
 from analysis.report.formatting import fmt_int, fmt_pct
+from analysis.report.render import REVIEWER_HIDDEN_TAGS
 
 GLOSSARY = {
     "ASB": "Anti-social behaviour: incidents reported to the police that cause or are likely to cause "

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.sources import targets as tg
 from analysis.errors import input_error
+from analysis.sources import targets as tg
 from analysis.sources.return_layout import read_grid
 from analysis.sources.return_values import parse_period_heading, parse_value
 

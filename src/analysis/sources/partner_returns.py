@@ -35,9 +35,10 @@ Rules, and why
   the row below) is combined column by column; merged cells elsewhere in an XLSX (e.g. a
   priority merged down its rows) are filled from their top-left cell, as a reader sees them.
 * **The indicator register** (``config/indicators.csv``, see
-  :func:`analysis.sources.indicator_register.load_register`) lets the analyst fix what a return leaves ambiguous: unit, polarity, a target, the value a relative
-  target is measured against, whether a count target is per quarter, and a stable
-  ``indicator_id`` so the same indicator is matched across years when its wording changes.
+  :func:`analysis.sources.indicator_register.load_register`) lets the analyst fix what a
+  return leaves ambiguous: unit, polarity, a target, the value a relative target is
+  measured against, whether a count target is per quarter, and a stable ``indicator_id``
+  so the same indicator is matched across years when its wording changes.
 
 Where the parts live
 --------------------

@@ -35,12 +35,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.checks.arrow import ArrowSuite, Tally
+from analysis.checks.results import CheckResult, raise_for_critical
 from analysis.config import AreaConfig
-from analysis.sources.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
 from analysis.errors import InputDataError
+from analysis.sources.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
 from analysis.sources.lookups import LsoaIndex, read_lsoa_lookup
 from analysis.sources.police_uk import StreetFile, discover, read_street_file
-from analysis.checks.results import CheckResult, raise_for_critical
 
 log = logging.getLogger(__name__)
 

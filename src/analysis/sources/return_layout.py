@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from analysis.errors import input_error
 from analysis.sources import targets as tg
+from analysis.sources.raw_files import read_bytes
 from analysis.sources.return_values import PeriodHeading, parse_period_heading
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ _FILE_FY = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?!\d)")
 
 def read_text(path: Path) -> str:
     """A CSV file's text: UTF-8 (with or without a BOM), else cp1252, as Excel on Windows saves."""
-    data = path.read_bytes()
+    data = read_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -122,7 +123,7 @@ def _read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
     try:
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(io.BytesIO(read_bytes(path)), data_only=True)
     except Exception as exc:  # zip/XML errors from a damaged or mis-named file
         raise input_error(path, f"not a readable XLSX workbook: {exc}") from None
     if sheet is not None and sheet not in wb.sheetnames:
