@@ -142,5 +142,3 @@ def pin_to_cores(cores: int) -> None:
     cpus = available_cores()
     if hasattr(os, "sched_setaffinity") and cores < len(cpus):
         os.sched_setaffinity(0, cpus[:cores])
-
-

@@ -157,8 +157,8 @@ def work_gx(spec: dict[str, Any]) -> dict[str, Any]:
     rows rather than on every row read. The ingest runs first, untimed; the time includes
     importing GX, which the period step pays once.
     """
-    from analysis.sources.police_uk_ingest import period_table
     from analysis.pipeline import ingest_area, validate_period
+    from analysis.sources.police_uk_ingest import period_table
 
     config = _load(spec)
     data = ingest_area(config, Path(spec["processed_dir"]))
@@ -338,4 +338,3 @@ def run_worker(kind: str, spec: dict[str, Any], cores: int) -> dict[str, Any]:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             raise WorkerError(" | ".join(tail) or f"exit status {proc.returncode}")
         return json.loads(result.read_text(encoding="utf-8"))
-

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from test_validation import RAW_PARAMS, bad_raw_frame, raw_frame
+from test_suites import RAW_PARAMS, bad_raw_frame, raw_frame
 
 from analysis.checks import results as cr
 from analysis.checks import suites as v
