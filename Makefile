@@ -42,9 +42,8 @@ lock: ## Re-compile requirements/requirements.lock from requirements/requirement
 	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11.7 \
 	  requirements/requirements.in -o requirements/requirements.lock
 
-$(SAMPLE_DIR)/.complete: src/analysis/sample_data.py src/analysis/sample_partners.py | $(STAMP)
-	$(PY) -m analysis.sample_data $(SAMPLE_DIR)
-	$(PY) -m analysis.sample_partners $(SAMPLE_DIR)
+$(SAMPLE_DIR)/.complete: $(wildcard src/analysis/sample/*.py) | $(STAMP)
+	$(PY) -m analysis.sample $(SAMPLE_DIR)
 	@touch $@
 
 sample-data: $(SAMPLE_DIR)/.complete ## Generate the synthetic sample area's raw data

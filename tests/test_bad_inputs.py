@@ -22,7 +22,7 @@ MONTH = "2024-06"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    from analysis.sample_data import generate_sample
+    from analysis.sample import generate_sample
 
     root = tmp_path_factory.mktemp("bad-inputs-base")
     generate_sample(

@@ -161,7 +161,7 @@ def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
     import shutil
 
     data = tmp_path / "raw"
-    from analysis.sample_data import generate_sample
+    from analysis.sample import generate_sample
 
     generate_sample(data)
     victim = sorted(data.rglob("2024-06-*-street.csv"))[0]

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def area(tmp_path_factory):
-    from analysis.sample_data import generate_sample
+    from analysis.sample import generate_sample
 
     root = tmp_path_factory.mktemp("make")
     generate_sample(root / "data", start="2023-09", end="2025-01", area_crimes_per_year=3000,

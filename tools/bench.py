@@ -11,7 +11,7 @@ they are measured and reported (with the targets of issue 5 marked PASS/FAIL), n
 
 What it does, and why it is done that way:
 
-* **Data.** The sample generator (:mod:`analysis.sample_data`) writes a Kent-size year (one
+* **Data.** The sample generator (:mod:`analysis.sample`) writes a Kent-size year (one
   force, about 190,000 rows, 13 local authorities of 80 LSOAs) and a national-size year (43
   forces of 8 authorities of 100 LSOAs, about 6 million rows, roughly the 35,000 LSOAs of
   England and Wales) in the real police.uk layout. Each is written once under ``--out`` and

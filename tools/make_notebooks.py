@@ -132,23 +132,20 @@ display(data_quality.rows_table(ctx.files, ctx.period))
     code("""display(Markdown(data_quality.config_markdown(figures["config"])))"""),
 ]
 
-PARTNER_SETUP = SETUP.replace(
-    "from analysis.notebook import load_context\nfrom analysis.report import charts, crime",
-    "from analysis.measures.disclosure import suppress_indicators\n"
-    "from analysis.measures.fire import fire_change_table\n"
-    "from analysis.measures.partners import period_rows\n"
-    "from analysis.notebook import load_context\n"
-    "from analysis.report import charts, partners\n"
-    "from analysis.report.formatting import plain_table",
-)
+def partner_setup(*imports: str) -> str:
+    """The set-up cell of a partner notebook, importing only what it uses."""
+    return SETUP.replace(
+        "from analysis.notebook import load_context\nfrom analysis.report import charts, crime",
+        "\n".join(imports),
+    )
 
 
-def partner_notebook(key: str, title: str, body: str) -> nbf.NotebookNode:
+def partner_notebook(key: str, title: str, body: str, imports: tuple[str, ...]) -> nbf.NotebookNode:
     """A partner section: its table from the run, or one line saying the return is absent."""
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = KERNEL
     nb.cells = [
-        code(PARTNER_SETUP, ["remove"]),
+        code(partner_setup(*imports), ["remove"]),
         code(
             PARAMS + "suppress_below = 10  # disclosure control: smaller counts are shown as [c]\n",
             ["parameters"],
@@ -205,6 +202,12 @@ if section_figures is not None:
         display(Markdown("**Targets that are not machine-readable** (kept as written, no RAG): " + "; ".join(
             f"{t['indicator']}: {t['target_text']!r}" for t in section_figures["not_machine_readable"])))
 """,
+    (
+        "from analysis.measures.disclosure import suppress_indicators",
+        "from analysis.measures.partners import period_rows",
+        "from analysis.notebook import load_context",
+        "from analysis.report import partners",
+    ),
 )
 road = partner_notebook(
     "road_safety",
@@ -219,6 +222,11 @@ if section_figures is not None:
         area_name=ctx.config.name))
     display(plain_table(table))
 """,
+    (
+        "from analysis.notebook import load_context",
+        "from analysis.report import charts, partners",
+        "from analysis.report.formatting import plain_table",
+    ),
 )
 fire = partner_notebook(
     "fire",
@@ -235,6 +243,12 @@ if section_figures is not None:
     display(plain_table(change[list(columns)].rename(columns=columns)))
     charts.show(charts.fire_trend_chart(tidy, area_name=ctx.config.name))
 """,
+    (
+        "from analysis.measures.fire import fire_change_table",
+        "from analysis.notebook import load_context",
+        "from analysis.report import charts",
+        "from analysis.report.formatting import plain_table",
+    ),
 )
 
 for name, nb in (

@@ -1,4 +1,4 @@
-"""Tests for the synthetic Sampleton generator (``analysis.sample_data``).
+"""Tests for the synthetic Sampleton data folder (:func:`analysis.sample.generate_sample`).
 
 The pipeline reads these files exactly as it reads the real public ones, so the tests pin the
 formats (headers, BOMs, the " Mid-2006" quirk, blank fields) and the geographic consistency
@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.sample_data import CRIME_TYPES, STREET_COLUMNS, generate_sample, main
+from analysis.sample import generate_sample, main
+from analysis.sample.formats import STREET_COLUMNS
+from analysis.sample.police import CRIME_TYPES
 
 SAMPLE_LAD = "E06900001"
 # Small but spans the LSOA vintage switch (2011 codes until 2022-12, 2021 codes from 2023-01).
@@ -101,7 +103,9 @@ def test_one_file_per_month_and_summary_counts(sample: tuple[Path, dict]) -> Non
     assert summary["rows_total"] == sum(summary["rows_per_month"].values())
     assert set(street) <= set(summary["files"])
     readme = (root / "README.md").read_text()
-    assert "synthetic" in readme and "analysis.sample_data" in readme and "`seed`: `7`" in readme
+    assert (
+        "synthetic" in readme and "python -m analysis.sample " in readme and "`seed`: `7`" in readme
+    )
 
 
 def test_asb_rows_have_blank_crime_id_and_outcome(sample: tuple[Path, dict]) -> None:

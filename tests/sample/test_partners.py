@@ -1,44 +1,21 @@
-"""The sample area's partner files, and the per-period partner figures built from them.
+"""The sample area's partner files (:func:`analysis.sample.generate_partner_sample`).
 
-The sample is generated once per module (it takes well under a second) and read by every
-reader, the figures API and the Great Expectations suites, as the run will.
+The generator must write the partners' returns, the DfT road casualty extract and the fire
+return in the real shapes, untidiness included, and reproducibly; these tests pin that from
+the files themselves (plus the road reader, to prove the returned casualty truth is what the
+files say).
 """
 
 from __future__ import annotations
 
 import filecmp
-import json
 
 import pandas as pd
 import pytest
 
-from analysis.config import ConfigError
-from analysis.errors import InputDataError
-from analysis.partners import (
-    check_settings,
-    fire_frame,
-    partner_checks,
-    partner_figures,
-    performance_frame,
-    period_rows,
-    rag_styler,
-    reviewer_table,
-    road_frame,
-)
-from analysis.road_safety import read_stats19
-from analysis.sample_partners import AREA_CODE, generate_partner_sample
-
-SETTINGS = {
-    "performance": ["partners/performance_*.csv"],
-    "rag_tolerance": 5,
-    "road_safety": {
-        "collisions": "road/collisions.csv",
-        "casualties": "road/casualties.csv",
-        "baseline": [2005, 2009],
-        "target": {"year": 2020, "ksi": 48},
-    },
-    "fire": "fire/activity.csv",
-}
+from analysis.sample import generate_partner_sample
+from analysis.sample.road_fire import AREA_CODE
+from analysis.sources.road_safety import read_stats19
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +85,6 @@ def test_returns_in_the_seed_shape_with_their_untidiness(sample):
         "100 practitioners",
         "95% where notified a fortnight in advance",
     } <= targets
-    df = performance_frame(SETTINGS, out, area="sample")
-    kinds = set(df["target_kind"])
-    assert {"relative", "level", "none", "not machine-readable"} <= kinds
-    assert not df["value_check"].notna().any()  # the generator's own n-of-d figures agree
 
 
 def test_road_files_are_dft_format_and_counts_are_right(sample):
@@ -132,141 +105,3 @@ def test_road_files_are_dft_format_and_counts_are_right(sample):
         out / "road" / "collisions.csv", out / "road" / "casualties.csv", [AREA_CODE], adjusted=True
     )
     assert adjusted["ksi"].tolist() == t["ksi"].tolist()
-
-
-def test_frames(sample):
-    out, _ = sample
-    road = road_frame(SETTINGS, out, la_codes=[AREA_CODE])
-    assert {"ksi_trajectory", "ksi", "slight"} <= set(road.columns)
-    fire = fire_frame(SETTINGS, out)
-    assert fire["year"].unique().tolist()[-1] == "2024/25"
-    assert road_frame(SETTINGS, out / "nowhere", la_codes=[AREA_CODE]) is None
-    with pytest.raises(ConfigError, match="no local authority codes"):
-        road_frame(SETTINGS, out)
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "label", "perf_period", "road_year", "fire_year"),
-    [
-        ("2022-04", "2023-03", "2022/23", "2022/23", 2022, "2022/23"),
-        ("2023-04", "2024-03", "2023/24", "2023/24", 2023, "2023/24"),
-        ("2024-04", "2025-03", "2024/25", "2024/25", 2024, "2024/25"),
-        ("2024-01", "2024-12", "2024", "2024/25 Q3", 2024, "2023/24"),
-    ],
-)
-def test_partner_figures_per_period(sample, start, end, label, perf_period, road_year, fire_year):
-    out, _ = sample
-    figs = partner_figures(SETTINGS, out, start, end, label, area="sample", la_codes=[AREA_CODE])
-    json.dumps(figs, allow_nan=False)  # JSON-serialisable, no NaN
-    assert figs["notes"] == {}
-    perf = figs["performance"]
-    counts = perf["rag_counts"]
-    assert sum(counts.values()) == perf["n_indicators"] == 16
-    assert set(counts) == {"green", "amber", "red", "n_a"}
-    assert [i["indicator"] for i in perf["red"]] == [
-        i["indicator"] for i in perf["indicators"] if i["rag"] == "RED"
-    ]
-    periods = {i["period"] for i in perf["indicators"]}
-    assert perf_period in periods
-    assert sum(p["green"] + p["amber"] + p["red"] + p["n_a"] for p in perf["by_priority"]) == 16
-    assert perf["not_machine_readable"]
-    assert figs["road_safety"]["year"] == road_year
-    assert figs["road_safety"]["ksi_target"]["value"] == 48
-    assert figs["road_safety"]["baseline"]["years"] == [2005, 2009]
-    assert figs["fire"]["year"] == fire_year
-    assert len(figs["fire"]["activities"]) == 6
-
-
-def test_representative_row_prefers_a_figure(sample):
-    out, _ = sample
-    df = performance_frame(SETTINGS, out, area="sample")
-    rows = period_rows(df, "2024-04", "2025-03").set_index("indicator")
-    # the victim survey's year and Q4 are TBC: the latest quarter with a figure stands for the year
-    assert (
-        rows.loc[
-            "Satisfaction of victims of ASB with actions taken by police and partners", "period"
-        ]
-        == "2024/25 Q3"
-    )
-    assert rows.loc["Number of fly tipping incidents", "period"] == "2024/25"
-
-
-def test_absent_sections_are_none_with_a_note(sample, tmp_path):
-    out, _ = sample
-    figs = partner_figures(SETTINGS, out, "2019-04", "2020-03", "2019/20", la_codes=[AREA_CODE])
-    assert figs["performance"] is None
-    assert figs["notes"]["performance"].startswith("No partner performance figures cover 2019/20")
-    assert figs["road_safety"]["year"] == 2019
-    assert figs["fire"]["year"] == "2019/20"
-    figs = partner_figures(
-        SETTINGS, tmp_path, "2024-04", "2025-03", "2024/25", la_codes=[AREA_CODE]
-    )
-    assert figs["performance"] is figs["road_safety"] is figs["fire"] is None
-    assert set(figs["notes"]) == {"performance", "road_safety", "fire"}
-    assert "No partner performance return was found" in figs["notes"]["performance"]
-    figs = partner_figures(None, out, "2024-04", "2025-03", "2024/25")
-    assert figs["notes"]["fire"] == "No fire and rescue service return is configured for this area."
-
-
-@pytest.mark.parametrize(
-    ("settings", "message"),
-    [
-        ({"performace": "x"}, "unknown key"),
-        ({"rag_tolerance": -1}, "rag_tolerance"),
-        ({"road_safety": {"collisions": "c.csv"}}, "give either"),
-        ({"road_safety": {"return": "r.csv", "baseline": [2005]}}, "baseline"),
-        (
-            {"road_safety": {"return": "r.csv", "target": {"year": 2020, "ksi": 48}}},
-            "needs a baseline",
-        ),
-    ],
-)
-def test_bad_settings(settings, message):
-    with pytest.raises(ConfigError, match=message):
-        check_settings(settings)
-
-
-def test_malformed_present_return_is_an_error(sample, tmp_path):
-    out, _ = sample
-    (tmp_path / "partners").mkdir()
-    (tmp_path / "partners" / "performance_2024-25.csv").write_text(
-        "Indicator,Target,Q1\nA,70%,140%\n"
-    )
-    with pytest.raises(InputDataError, match="percentage 140% is above 100"):
-        partner_figures(
-            {"performance": "partners/*.csv"}, tmp_path, "2024-04", "2025-03", "2024/25"
-        )
-
-
-def test_rag_styler_keeps_the_word(sample):
-    out, _ = sample
-    df = period_rows(performance_frame(SETTINGS, out, area="sample"), "2024-04", "2025-03")
-    table = reviewer_table(df)
-    assert list(table.columns)[-2:] == ["RAG", "Why"]
-    assert (table["RAG"] == df["rag"].to_numpy()).all()
-    assert table["Value"].str.startswith("no figure").sum() == (df["value_status"] != "ok").sum()
-    html = rag_styler(table, "RAG").to_html()
-    for word in set(df["rag"]):
-        assert f">{word}<" in html
-    html = rag_styler(df[["indicator", "rag"]]).to_html()
-    for word in set(df["rag"]):
-        assert f">{word}<" in html
-    assert "background-color: #00703c" in html  # green cell, with its word
-
-
-@pytest.fixture(scope="module")
-def checks(sample):
-    out, _ = sample
-    return partner_checks(SETTINGS, out, area="sample", la_codes=[AREA_CODE])
-
-
-def test_gx_suites_pass_on_the_sample(checks):
-    suites = {r.suite for r in checks}
-    assert suites == {"partner_performance", "road_safety", "fire_activity"}
-    critical = [r for r in checks if r.severity == "critical" and not r.success]
-    assert critical == []
-    assert all(r.description for r in checks)
-    warned = {r.description for r in checks if not r.success}
-    assert (
-        "Every target is machine-readable (or absent)" in warned
-    )  # the sample has some, on purpose

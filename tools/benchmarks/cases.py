@@ -35,9 +35,12 @@ from .workers import WorkerError, run_worker
 # ---------------------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    """Fingerprint of the generator: a changed generator means regenerated data."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(folder: Path) -> str:
+    """Fingerprint of the generator's modules: a changed generator means regenerated data."""
+    h = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def ensure_data(size: Size, out: Path, cores: int) -> DataSet:
@@ -55,7 +58,7 @@ def ensure_data(size: Size, out: Path, cores: int) -> DataSet:
         previous = {**key, "rows": info["rows"], "files": info["files"]}
         stamp.write_text(json.dumps(previous, indent=2) + "\n", encoding="utf-8")
         print(f"  wrote {info['rows']:,} rows, {info['files']} files in {info['seconds']:.1f}s")
-    from analysis.sample_data import force_slug
+    from analysis.sample.police import force_slug
 
     forces = [force_slug(f) for f in range(int(size.params["forces"]))]
     config_dir = out / "config"

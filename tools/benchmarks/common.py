@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The script a worker process runs (it re-runs itself with --worker): always tools/bench.py,
 # whichever module starts the worker.
 ENTRY = REPO / "tools" / "bench.py"
-GENERATOR = REPO / "src" / "analysis" / "sample_data.py"
+GENERATOR = REPO / "src" / "analysis" / "sample"
 SEED = 20240401
 YEAR = ("2024-04", "2025-03")  # one financial year: every file uses 2021 LSOAs
 KERNEL = "csp-assessment"

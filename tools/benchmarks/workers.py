@@ -53,7 +53,7 @@ def _street_files(spec: dict[str, Any]) -> list[str]:
 
 def work_generate(spec: dict[str, Any]) -> dict[str, Any]:
     """Write a data set (in a worker so the parent process stays small)."""
-    from analysis.sample_data import generate_sample
+    from analysis.sample import generate_sample
 
     t0 = time.perf_counter()
     summary = generate_sample(Path(spec["out_dir"]), **spec["params"])
@@ -90,8 +90,15 @@ INGEST_STEPS: tuple[tuple[str, str, str], ...] = (
     ("analysis.sources.police_uk_ingest", "check_unmatched", "cross-file checks"),
     ("analysis.sources.police_uk_ingest", "build_area_table", "area table + LAD-month counts"),
     ("analysis.sources.police_uk_ingest", "lad_month_counts", "area table + LAD-month counts"),
-    ("analysis.pipeline", "write_parquet", "write Parquet + JSON"),
-    ("analysis.pipeline", "write_json", "write Parquet + JSON"),
+    ("analysis.pipeline", "ward_table", "wards, population, boundaries"),
+    ("analysis.pipeline", "read_mye", "wards, population, boundaries"),
+    ("analysis.pipeline", "read_boundaries", "wards, population, boundaries"),
+    ("analysis.pipeline", "read_partner_tables", "partner returns (read, RAG, checks)"),
+    ("analysis.measures.partners", "add_measures", "partner returns (read, RAG, checks)"),
+    ("analysis.checks.suites", "validate", "partner returns (read, RAG, checks)"),
+    ("analysis.pipeline", "sha256", "input checksums"),
+    ("analysis.store", "write_parquet", "write Parquet + JSON"),
+    ("analysis.store", "write_json", "write Parquet + JSON"),
 )
 
 
@@ -157,13 +164,13 @@ def work_gx(spec: dict[str, Any]) -> dict[str, Any]:
     rows rather than on every row read. The ingest runs first, untimed; the time includes
     importing GX, which the period step pays once.
     """
+    from analysis.measures.figures import period_table
     from analysis.pipeline import ingest_area, validate_period
-    from analysis.sources.police_uk_ingest import period_table
 
     config = _load(spec)
     data = ingest_area(config, Path(spec["processed_dir"]))
     period = config.periods[-1]
-    ptable = period_table(data.area, config, period)
+    ptable = period_table(data.area, data.wards_of(config.ward_set_for(period).name), period)
     t0 = time.perf_counter()
     validate_period(ptable, config, period, [f["month"] for f in data.files])
     return {"seconds": time.perf_counter() - t0, "rows": len(ptable), "peak_mb": peak_mb()}

@@ -1,4 +1,4 @@
-"""Fictional partner returns, road casualty extract and fire return for the sample area.
+"""Fictional partner performance returns for the sample area, and the partner files' entry point.
 
 Why this exists: the default run must show the partner sections (performance with RAG, road
 safety, fire) on a fresh clone with no downloaded data. So this writes, deterministically
@@ -8,110 +8,32 @@ readers must cope with (targets in prose, some not machine-readable, "n/a" and "
 
 * ``partners/performance_2022-23.csv`` .. ``performance_2024-25.csv``: the seed action-plan
   shape (Priority, Indicator, Target, Baseline '21/22, Q1..Q4, the year, Comment);
-* ``road/collisions.csv`` and ``road/casualties.csv``: DfT road safety open data layout
-  (current ``collision_*`` column names), 2005-2024, local authority ``E06900001`` plus a
-  neighbouring fictional authority that the reader must leave out;
-* ``fire/activity.csv``: the fire service's wide activity table, 2015/16-2024/25;
+* ``road/collisions.csv``, ``road/casualties.csv`` and ``fire/activity.csv``, written by
+  :mod:`analysis.sample.road_fire`;
 * ``partners/README.md``: says all of it is synthetic.
 
 Every number is made up; codes are in the fictional ``E069`` range used by
-:mod:`analysis.sample_data`.
-
-Run: ``python -m analysis.sample_partners data/raw/sample`` (or call
-:func:`generate_partner_sample`).
+:mod:`analysis.sample.geography`.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
-import io
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-AREA_CODE = "E06900001"
-NEIGHBOUR_CODE = "E06900002"
+from analysis.sample.formats import fy_label, write_csv
+from analysis.sample.road_fire import (
+    AREA_CODE,
+    NEIGHBOUR_CODE,
+    ROAD_YEARS,
+    write_fire,
+    write_road,
+)
+
 FINANCIAL_YEARS: tuple[int, ...] = (2022, 2023, 2024)
-ROAD_YEARS: tuple[int, int] = (2005, 2024)
-FIRE_YEARS: tuple[int, int] = (2015, 2024)
 BASELINE_FY = 2021
-
-#: DfT collision file columns (current naming); the reader needs only a few of them.
-COLLISION_COLUMNS: tuple[str, ...] = (
-    "collision_index",
-    "collision_year",
-    "collision_ref_no",
-    "location_easting_osgr",
-    "location_northing_osgr",
-    "longitude",
-    "latitude",
-    "police_force",
-    "collision_severity",
-    "number_of_vehicles",
-    "number_of_casualties",
-    "date",
-    "day_of_week",
-    "time",
-    "local_authority_district",
-    "local_authority_ons_district",
-    "local_authority_highway",
-    "first_road_class",
-    "first_road_number",
-    "road_type",
-    "speed_limit",
-    "junction_detail",
-    "junction_control",
-    "second_road_class",
-    "second_road_number",
-    "pedestrian_crossing_human_control",
-    "pedestrian_crossing_physical_facilities",
-    "light_conditions",
-    "weather_conditions",
-    "road_surface_conditions",
-    "special_conditions_at_site",
-    "carriageway_hazards",
-    "urban_or_rural_area",
-    "did_police_officer_attend_scene_of_accident",
-    "trunk_road_flag",
-    "lsoa_of_accident_location",
-)
-#: DfT casualty file columns (current naming).
-CASUALTY_COLUMNS: tuple[str, ...] = (
-    "collision_index",
-    "collision_year",
-    "collision_ref_no",
-    "vehicle_reference",
-    "casualty_reference",
-    "casualty_class",
-    "sex_of_casualty",
-    "age_of_casualty",
-    "age_band_of_casualty",
-    "casualty_severity",
-    "pedestrian_location",
-    "pedestrian_movement",
-    "car_passenger",
-    "bus_or_coach_passenger",
-    "pedestrian_road_maintenance_worker",
-    "casualty_type",
-    "casualty_home_area_type",
-    "casualty_imd_decile",
-    "lsoa_of_casualty",
-    "casualty_adjusted_severity_serious",
-    "casualty_adjusted_severity_slight",
-)
-
-FIRE_ACTIVITIES: tuple[tuple[str, float, float], ...] = (
-    # (activity, level in 2015/16, yearly drift)
-    ("HSVs", 1450.0, -0.03),
-    ("Smoke Alarms", 2400.0, -0.04),
-    ("RTCs", 80.0, -0.01),
-    ("ADFs", 95.0, -0.02),
-    ("School Visits", 150.0, -0.02),
-    ("No. of pupils seen", 9800.0, 0.0),
-)
 
 
 @dataclass(frozen=True)
@@ -291,10 +213,6 @@ _COMMENTS: dict[tuple[int, int], str] = {
 }
 
 
-def _fy(y: int) -> str:
-    return f"{y}/{(y + 1) % 100:02d}"
-
-
 def _pct(x: float, decimals: int = 1) -> str:
     return f"{x:.{decimals}f}%"
 
@@ -371,144 +289,10 @@ def _performance_rows(rng: np.random.Generator) -> dict[int, list[list[str]]]:
     return out
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-
-
-def _road(out: Path, rng: np.random.Generator) -> dict:
-    """DfT-format collision and casualty files; returns the true yearly counts for the area."""
-    coll_rows: list[list[object]] = []
-    cas_rows: list[list[object]] = []
-    truth: dict[int, dict[str, int]] = {}
-    first, last = ROAD_YEARS
-    for year in range(first, last + 1):
-        t = year - first
-        ksi_mean = (
-            82.0 * 0.965**t if year <= 2020 else 82.0 * 0.965**15 * (1 + 0.02 * (year - 2020))
-        )
-        slight_mean = 715.0 * 0.975**t
-        for code, scale in ((AREA_CODE, 1.0), (NEIGHBOUR_CODE, 0.6)):
-            n_fatal = int(rng.poisson(ksi_mean * 0.06 * scale))
-            n_serious = int(rng.poisson(ksi_mean * 0.94 * scale))
-            n_slight = int(rng.poisson(slight_mean * scale))
-            severities = np.array([1] * n_fatal + [2] * n_serious + [3] * n_slight)
-            rng.shuffle(severities)
-            if code == AREA_CODE:
-                truth[year] = {"fatal": n_fatal, "serious": n_serious, "slight": n_slight}
-            i = 0
-            ref = 0
-            while i < len(severities):
-                size = int(rng.choice([1, 2, 3], p=[0.74, 0.19, 0.07]))
-                group = severities[i : i + size]
-                i += size
-                ref += 1
-                force = "98" if code == AREA_CODE else "97"
-                index = f"{year}{force}S{code[-1]}{ref:05d}"
-                ref_no = f"{force}S{code[-1]}{ref:05d}"
-                day = int(rng.integers(1, 366 if year % 4 else 367))
-                date = np.datetime64(f"{year}-01-01") + np.timedelta64(day - 1, "D")
-                dow = (int((date - np.datetime64("1970-01-04")).astype(int)) % 7) + 1  # 1 = Sunday
-                y_, m_, d_ = str(date).split("-")
-                coll_rows.append(
-                    [
-                        index,
-                        year,
-                        ref_no,
-                        int(rng.integers(570000, 590000)),
-                        int(rng.integers(160000, 175000)),
-                        f"{0.45 + rng.random() * 0.2:.6f}",
-                        f"{51.33 + rng.random() * 0.1:.6f}",
-                        force,
-                        int(group.min()),
-                        int(rng.integers(1, 4)),
-                        len(group),
-                        f"{d_}/{m_}/{y_}",
-                        dow,
-                        f"{int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}",
-                        -1,
-                        code,
-                        code,
-                        int(rng.choice([1, 3, 4, 6])),
-                        int(rng.integers(1, 300)),
-                        int(rng.choice([1, 2, 3, 6, 7])),
-                        int(rng.choice([20, 30, 40, 60, 70])),
-                        int(rng.choice([0, 1, 3, 6, 9])),
-                        -1,
-                        -1,
-                        -1,
-                        0,
-                        0,
-                        int(rng.choice([1, 4, 6])),
-                        int(rng.choice([1, 2, 8])),
-                        int(rng.choice([1, 2])),
-                        0,
-                        0,
-                        int(rng.choice([1, 2])),
-                        int(rng.choice([1, 2])),
-                        2,
-                        f"E01900{int(rng.integers(1, 999)):03d}",
-                    ]
-                )
-                for k, sev in enumerate(group, start=1):
-                    age = int(rng.integers(5, 90))
-                    band = (
-                        min(11, 1 + age // 5)
-                        if age < 56
-                        else (9 if age < 66 else (10 if age < 76 else 11))
-                    )
-                    cas_rows.append(
-                        [
-                            index,
-                            year,
-                            ref_no,
-                            1,
-                            k,
-                            int(rng.choice([1, 2, 3])),
-                            int(rng.choice([1, 2])),
-                            age,
-                            band,
-                            int(sev),
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            int(rng.choice([0, 1, 9])),
-                            1,
-                            int(rng.integers(1, 11)),
-                            f"E01900{int(rng.integers(1, 999)):03d}",
-                            "" if sev == 1 else (1 if sev == 2 else 0),
-                            "" if sev == 1 else (1 if sev == 3 else 0),
-                        ]
-                    )
-    (out / "road").mkdir(parents=True, exist_ok=True)
-    _write_csv(out / "road" / "collisions.csv", list(COLLISION_COLUMNS), coll_rows)
-    _write_csv(out / "road" / "casualties.csv", list(CASUALTY_COLUMNS), cas_rows)
-    return truth
-
-
-def _fire(out: Path, rng: np.random.Generator) -> None:
-    first, last = FIRE_YEARS
-    years = list(range(first, last + 1))
-    rows = []
-    for activity, level, drift in FIRE_ACTIVITIES:
-        cells = []
-        for t, _ in enumerate(years):
-            v = int(round(level * (1 + drift) ** t * (1 + rng.normal(0, 0.07))))
-            cells.append(f"{v:,}")
-        rows.append([activity, *cells])
-    (out / "fire").mkdir(parents=True, exist_ok=True)
-    _write_csv(out / "fire" / "activity.csv", ["Activity", *[_fy(y) for y in years]], rows)
-
-
 _README = """# Partner data for Sampleton (synthetic)
 
 **Everything in this folder, and in `../road/` and `../fire/`, is synthetic.** It was generated by
-`python -m analysis.sample_partners` (seed {seed}) so that the pipeline's partner sections run
+`python -m analysis.sample` (seed {seed}) so that the pipeline's partner sections run
 without real data. The indicators, targets, figures, comments, collisions, casualties and
 fire-service activity are invented; they describe no real place, person or organisation, and
 the codes ({area}, {neighbour}) are in a fictional range that matches no ONS code.
@@ -550,14 +334,14 @@ def generate_partner_sample(out_dir: Path, *, seed: int = 20240401) -> dict:
             "Q2",
             "Q3",
             "Q4",
-            _fy(y),
+            fy_label(y),
             "Comment",
         ]
-        _write_csv(out / name, header, rows[y])
+        write_csv(out / name, header, rows[y])
         files.append(name)
-    truth = _road(out, np.random.default_rng(road_seq))
+    truth = write_road(out, np.random.default_rng(road_seq))
     files += ["road/collisions.csv", "road/casualties.csv"]
-    _fire(out, np.random.default_rng(fire_seq))
+    write_fire(out, np.random.default_rng(fire_seq))
     files.append("fire/activity.csv")
     (out / "partners" / "README.md").write_text(
         _README.format(
@@ -571,20 +355,3 @@ def generate_partner_sample(out_dir: Path, *, seed: int = 20240401) -> dict:
     )
     files.append("partners/README.md")
     return {"files": files, "seed": seed, "area_code": AREA_CODE, "road_truth": truth}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.sample_partners OUT_DIR [--seed N]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis.sample_partners", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--seed", type=int, default=20240401)
-    args = parser.parse_args(argv)
-    result = generate_partner_sample(args.out_dir, seed=args.seed)
-    print(f"wrote {len(result['files'])} files under {args.out_dir}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
