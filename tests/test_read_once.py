@@ -16,6 +16,7 @@ import pytest
 from analysis import pipeline
 from analysis.config import load_config
 from analysis.notebook import load_context
+from analysis.store import load_json
 
 _OPENS: Counter | None = None
 
@@ -61,6 +62,12 @@ def test_ingest_opens_every_raw_file_once(sample, tmp_path):
     kinds = {f.split("/")[0] for f in raw}
     assert {"police_uk", "lookups", "population", "boundaries", "partners", "road", "fire"} <= kinds
     assert set(data.checksums) == set(raw)  # provenance: every input's SHA-256, from that read
+    sources = load_json(tmp_path / "sample" / "ingest_report.json")["sources"]
+    assert set(sources) == {"police_uk", "wards", "population", "boundaries", "performance",
+                            "road_safety", "fire"}  # fmt: skip
+    assert all(
+        sources[k]["checks"] > 0 for k in ("police_uk", "performance", "road_safety", "fire")
+    )
 
 
 def test_periods_and_notebooks_open_no_raw_file(sample, tmp_path):

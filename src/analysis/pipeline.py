@@ -86,6 +86,16 @@ def _rel(config: AreaConfig, path: Path) -> str:
     return path.relative_to(config.data_dir).as_posix() if path.is_relative_to(config.data_dir) else path.name  # fmt: skip
 
 
+def _account(name: str, table: pd.DataFrame | None, checks=(), suite: str | None = None) -> dict:
+    """One source's line in the ingest report: its table, rows, and checks run and failed."""
+    if table is None:
+        return {"table": None, "note": "not configured, or no file found"}
+    failed = [c for c in checks if not c.success]
+    return {"table": name, "rows": len(table), "suite": suite, "checks": len(checks),
+            "critical_failed": sum(c.severity == "critical" for c in failed),
+            "warnings": sum(c.severity == "warning" for c in failed)}  # fmt: skip
+
+
 def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaData:
     """Read, check and tidy every source of the area, once; write the processed tables.
 
@@ -109,10 +119,12 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     tables = partners.add_measures(
         read_partner_tables(settings, config.data_dir, area=config.area, la_codes=codes), settings
     )
-    checks = []
+    checks, partner_account = [], {}
     for name, table in tables.items():
-        if table is not None:
-            checks += suites.validate(table, PARTNER_SUITES[name], {})
+        found = suites.validate(table, PARTNER_SUITES[name], {}) if table is not None else []
+        checks += found
+        partner_account[name] = _account(f"partners/{name}.parquet", table, found,
+                                         PARTNER_SUITES[name])  # fmt: skip
     raise_for_critical(checks, context="partner returns")
     partner_checks = [asdict(c) for c in checks]
 
@@ -138,9 +150,19 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
         else:
             path.unlink(missing_ok=True)
     report = result.report
+    sources = {
+        "police_uk": {**_account("police_uk_area.parquet", result.area, result.raw_checks,
+                                 "police_uk_raw"), "files": len(result.files),
+                      "rows_read": sum(r["rows"] for r in report)},
+        "wards": _account("wards.parquet", wards),
+        "population": _account("population.parquet", population),
+        "boundaries": {"table": "boundaries.json",
+                       "wards": {k: len(v["features"]) for k, v in boundaries.items()}},
+        **partner_account,
+    }  # fmt: skip
     store.write_json(
         {"files": report, "raw_checks": raw_checks, "inputs": file_info,
-         "partner_checks": partner_checks, "checksums": checksums},
+         "partner_checks": partner_checks, "sources": sources, "checksums": checksums},
         out / "ingest_report.json",
     )  # fmt: skip
     log.info(
