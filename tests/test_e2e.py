@@ -413,10 +413,11 @@ def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
 
     def analyst(page: Path) -> str:
-        """The analyst page less what names the run: its build folder and the random id
-        papermill gives the injected parameters cell."""
+        """The analyst page less what names the run: its build and processed folders and the
+        random id papermill gives the injected parameters cell."""
         text = page.read_text(encoding="utf-8")
         text = re.sub(r'"[^"]*/build/sample/fy2024-25\.\d+"', "BUILD", text)
+        text = re.sub(r'"[^"]*/processed"', "PROCESSED", text)
         return re.sub(r'id="cell-id=[0-9a-f]{8}"', 'id="cell-id=INJECTED"', text)
 
     for page in sorted((a / "analyst").glob("*.html")):
