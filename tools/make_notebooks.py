@@ -68,6 +68,12 @@ if measure == "crime":
                      "the person are counted under Theft)."))
     charts.show(charts.type_chart(fig["by_type"], ctx.period.label))
     display(crime.types_table(fig))
+    display(Markdown("## What drove the change\\n" + crime.drivers_markdown(fig)))
+    if fig["by_group_change"]:
+        display(crime.group_change_table(fig))
+        display(Markdown("Whether a change is beyond normal variation allows for crime counts swinging "
+                         "more from month to month than chance alone would make them, and for testing "
+                         "every group at once."))
 else:
     display(Markdown("police.uk publishes ASB incidents without a breakdown by type, so none is shown."))
 """),
@@ -131,6 +137,7 @@ display(data_quality.rows_table(ctx.files, ctx.period))
     ),
     code("""display(Markdown(data_quality.config_markdown(figures["config"])))"""),
 ]
+
 
 def partner_setup(*imports: str) -> str:
     """The set-up cell of a partner notebook, importing only what it uses."""

@@ -92,7 +92,9 @@ class AreaConfig:
         }
 
 
-DEFAULT_THRESHOLDS = {"top_wards": 5, "significance_level": 0.05}
+#: Tests of "more than chance" a configuration may choose (see analysis.measures.change).
+CHANGE_TESTS = ("quasi_poisson", "poisson")
+DEFAULT_THRESHOLDS = {"top_wards": 5, "significance_level": 0.05, "change_test": "quasi_poisson"}
 
 
 def _require(raw: dict, key: str, where: str):
@@ -198,6 +200,11 @@ def load_config(
         raise ConfigError(f"{where}: the same period is configured twice ({', '.join(slugs)})")
 
     thresholds = {**DEFAULT_THRESHOLDS, **(raw.get("thresholds") or {})}
+    if thresholds["change_test"] not in CHANGE_TESTS:
+        raise ConfigError(
+            f"{where} thresholds.change_test: '{thresholds['change_test']}' is not one of "
+            f"{', '.join(CHANGE_TESTS)}"
+        )
     config = AreaConfig(
         area=str(raw.get("area", area)),
         name=str(_require(raw, "name", where)),

@@ -80,3 +80,39 @@ def test_comparison_status_complete_and_incomplete():
     partial = comparison_status(set(p.months[:9]), p)
     assert partial["status"] == "incomplete" and partial["months_present"] == 9
     assert "Oct 2024, Nov 2024, Dec 2024" in partial["note"]
+
+
+def _rows(counts: dict[str, tuple[int, int, int]], period: Period):
+    """Crime rows: per group (earlier, previous, current) counts, spread over the months."""
+    import pandas as pd
+
+    out = []
+    spans = (period.previous().previous(), period.previous(), period)
+    for group, per in counts.items():
+        for span, n in zip(spans, per, strict=True):
+            months = span.months
+            out += [{"month": months[i % 12], "crime_group": group, "measure": "crime",
+                     "in_period": span is period} for i in range(n)]  # fmt: skip
+    area = pd.DataFrame(out)
+    return area[area["month"] >= period.previous().start], area
+
+
+def test_group_changes_explain_the_total_by_hand():
+    from analysis.measures.figures import group_changes
+
+    period = Period("financial_year", "2024-04", "2025-03")
+    counts = {"Burglary": (100, 120, 150), "Theft": (300, 280, 260), "Drugs": (50, 50, 90)}
+    rows, area = _rows(counts, period)
+    groups = {g["group"]: g for g in group_changes(rows, area, period, set(area["month"]), 0.05,
+                                                    "quasi_poisson")}  # fmt: skip
+    # net change: (150 + 260 + 90) - (120 + 280 + 50) = 500 - 450 = +50
+    assert groups["Burglary"]["change"] == 30 and groups["Burglary"]["contribution_pct"] == 60.0
+    assert groups["Theft"]["change"] == -20 and groups["Theft"]["contribution_pct"] == -40.0
+    assert groups["Drugs"]["contribution_pct"] == 80.0
+    assert sum(g["contribution_pct"] for g in groups.values() if g["change"]) == pytest.approx(100)
+    assert groups["Burglary"]["direction"] == "rising three periods running"
+    assert groups["Theft"]["direction"] == "falling three periods running"
+    assert groups["Drugs"]["direction"] == "mixed"
+    # Holm: the adjusted p-value is at least the raw one, and groups with no rows are listed too
+    assert all(g["p_adjusted"] >= g["p_value"] for g in groups.values())
+    assert groups["Robbery"]["count"] == 0 and groups["Robbery"]["change"] == 0

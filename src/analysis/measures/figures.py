@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.config import AreaConfig
-from analysis.measures.change import percent_change, poisson_change_test, rate_per_1000
+from analysis.config import CHANGE_TESTS, AreaConfig
+from analysis.measures.change import (
+    adjust_p_values,
+    percent_change,
+    poisson_change_test,
+    quasi_poisson_change_test,
+    rate_per_1000,
+)
 from analysis.periods import Period, assign_periods, month_from_index, month_index, month_label
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.population import PopulationEstimate, population_for
@@ -111,6 +117,81 @@ def type_breakdown(rows: pd.DataFrame) -> list[dict]:
     return sorted(out, key=lambda d: (-d["count"], d["group"]))
 
 
+def change_test(
+    current: pd.DataFrame, previous: pd.DataFrame, period: Period, level: float, method: str
+):
+    """The configured test of a change between the period and the one before (see change.py).
+
+    ``quasi_poisson`` (the default) uses the monthly counts: month i of the period against
+    month i of the previous period.
+    """
+    if method not in CHANGE_TESTS:
+        raise ValueError(f"thresholds.change_test: expected one of {', '.join(CHANGE_TESTS)}")
+    if method == "poisson":
+        return poisson_change_test(len(current), len(previous), level=level)
+    cur = current["month"].value_counts().reindex(period.months, fill_value=0)
+    prev = previous["month"].value_counts().reindex(period.previous().months, fill_value=0)
+    return quasi_poisson_change_test(cur.to_numpy(), prev.to_numpy(), level=level)
+
+
+def _direction(counts: list[int | None]) -> str | None:
+    """Three periods' counts, oldest first: rising or falling both times, else mixed."""
+    if len(counts) < 3 or any(c is None for c in counts):
+        return None
+    a, b, c = counts
+    if a < b < c:
+        return "rising three periods running"
+    if a > b > c:
+        return "falling three periods running"
+    return "mixed"
+
+
+def group_changes(
+    rows: pd.DataFrame,
+    area: pd.DataFrame,
+    period: Period,
+    months_in_data: set[str],
+    level: float,
+    method: str,
+) -> list[dict]:
+    """What drove the change: each crime group's count, change, share of the net change,
+    direction over three periods, and whether its change is beyond chance.
+
+    ``rows`` are the period table's crime rows (this period and the previous one). Each
+    group's p-value is adjusted for testing every group at once (Holm), and ``significant``
+    uses the adjusted value. ``contribution_pct`` is the group's change as a percentage of the
+    net change in all crime; they sum to 100 (a group moving against the total is negative).
+    """
+    current, previous = rows[rows["in_period"]], rows[~rows["in_period"]]
+    before = period.previous().previous()
+    have_before = comparison_status(months_in_data, before)["status"] == "complete"
+    early = area[(area["measure"] == "crime") & area["month"].isin(set(before.months))]
+    early_counts = early.groupby("crime_group").size()
+    net = len(current) - len(previous)
+    out = []
+    for group in (g for g in KNOWN_GROUPS if g != "Anti-social behaviour"):
+        cur, prev = (
+            current[current["crime_group"] == group],
+            previous[previous["crime_group"] == group],
+        )
+        test = change_test(cur, prev, period, level, method)
+        change = len(cur) - len(prev)
+        earlier = int(early_counts.get(group, 0)) if have_before else None
+        out.append({
+            "group": group, "count": len(cur), "previous": len(prev), "change": change,
+            "change_pct": _round(percent_change(len(cur), len(prev)), 1),
+            "contribution_pct": _round(change / net * 100, 1) if net else None,
+            "earlier": earlier, "earlier_period": before.short_label,
+            "direction": _direction([earlier, len(prev), len(cur)]),
+            "p_value": test.p_value, "dispersion": test.dispersion,
+        })  # fmt: skip
+    adjusted = adjust_p_values([g["p_value"] for g in out])
+    for g, p in zip(out, adjusted, strict=True):
+        g["p_adjusted"] = p
+        g["significant"] = bool(p < level)
+    return sorted(out, key=lambda d: (-abs(d["change"]), d["group"]))
+
+
 def peer_comparison(
     lad_counts: pd.DataFrame,
     mye: pd.DataFrame,
@@ -188,6 +269,8 @@ def measure_figures(
     previous_status: dict,
     level: float,
     top_n: int,
+    method: str = "quasi_poisson",
+    months_in_data: set[str] | None = None,
 ) -> dict:
     rows = ptable[ptable["measure"] == measure]
     current = rows[rows["in_period"]]
@@ -206,7 +289,7 @@ def measure_figures(
     }
     if previous_status["status"] == "complete":
         prev_total = len(previous)
-        test = poisson_change_test(total, prev_total, level=level)
+        test = change_test(current, previous, period, level, method)
         out.update(
             previous_total=prev_total,
             change=total - prev_total,
@@ -239,6 +322,11 @@ def measure_figures(
     out["trend"] = trend(area, measure, period)
     if measure == "crime":
         out["by_type"] = type_breakdown(current)
+        out["by_group_change"] = (
+            group_changes(rows, area, period, months_in_data or set(), level, method)
+            if previous_status["status"] == "complete"
+            else None
+        )
     return out
 
 
@@ -286,6 +374,7 @@ def build_figures(
             else current_status["note"],
         }
     level = float(config.thresholds["significance_level"])
+    method = str(config.thresholds["change_test"])
     top_n = int(config.thresholds["top_wards"])
     ward_set = config.ward_set_for(period)
 
@@ -336,8 +425,9 @@ def build_figures(
     }
     for measure in MEASURES:
         figures[measure] = measure_figures(
-            ptable, area, measure, period, population, previous_status, level, top_n
-        )
+            ptable, area, measure, period, population, previous_status, level, top_n,
+            method=method, months_in_data=months_in_data,
+        )  # fmt: skip
         figures[measure]["peers"] = peer_comparison(
             lad_counts, mye, config, period, measure, population.year
         )

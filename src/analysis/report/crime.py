@@ -64,12 +64,86 @@ def summary_table(figures: dict, measure: str) -> pd.DataFrame:
         ("Change (number)", "n/a" if fig["change"] is None else f"{fig['change']:+,}", ""),
         ("Change (% of previous period)", fmt_pct(fig["change_pct"]), ""),
         (
-            "More than chance? (Poisson test)",
+            test_label(sig),
             "n/a" if sig is None else ("Yes" if sig["significant"] else "No"),
             "",
         ),
     ]
     return pd.DataFrame(rows, columns=["Measure", period, previous]).set_index("Measure")
+
+
+def test_label(significance: dict | None) -> str:
+    """The row heading for the significance verdict, naming the kind of test in words."""
+    if significance and significance.get("dispersion") is not None:
+        return "More than normal variation? (allowing for month-to-month swings)"
+    return "More than chance? (Poisson test)"
+
+
+def _signed(n: int) -> str:
+    return f"{n:+,}" if n else "0"
+
+
+def drivers_markdown(fig: dict) -> str:
+    """What drove the change in all crime, in words: the groups that moved most, their share
+    of the net change, which moved beyond normal variation, and what has risen three periods
+    running. From ``figures.json`` only (``crime.by_group_change``)."""
+    groups = fig.get("by_group_change")
+    if not groups:
+        return "No comparison with the previous period is possible, so no breakdown of the change is given."
+    net = fig["change"]
+    movers = [g for g in groups if g["change"]][:3]
+    if net:
+        lead = f"All recorded crime changed by {_signed(net)} on the previous period. "
+        parts = [
+            f"{g['group']} ({_signed(g['change'])}, {g['contribution_pct']:.0f}% of the net change)"
+            for g in movers
+        ]
+        lead += "The largest movements were in " + _join(parts) + "." if parts else ""
+    else:
+        lead = "All recorded crime was unchanged on the previous period."
+    beyond = [g for g in groups if g["significant"]]
+    if beyond:
+        words = [f"{g['group']} ({'up' if g['change'] > 0 else 'down'} {abs(g['change_pct']):.1f}%)"
+                 for g in beyond]  # fmt: skip
+        lead += (
+            " Beyond normal variation, allowing for testing every group at once: "
+            + _join(words)
+            + "."
+        )
+    else:
+        lead += " No group's change is beyond normal variation once every group is tested at once."
+    rising = [g["group"] for g in groups if g["direction"] == "rising three periods running"]
+    if rising:
+        lead += (
+            f" Rising three periods running (since {groups[0]['earlier_period']}): {_join(rising)}."
+        )
+    return lead
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def group_change_table(fig: dict) -> pd.DataFrame:
+    """Each crime group's change and its share of the net change, largest movements first."""
+    groups = pd.DataFrame(fig.get("by_group_change") or [])
+    if groups.empty:
+        return groups
+    verdict = groups["significant"].map({True: "Yes", False: "No"})
+    return pd.DataFrame(
+        {
+            "Crime group": groups["group"],
+            "Previous period": groups["previous"].map("{:,}".format),
+            "This period": groups["count"].map("{:,}".format),
+            "Change": groups["change"].map(_signed),
+            "Change (%)": groups["change_pct"].map(fmt_pct),
+            "Share of the net change": groups["contribution_pct"].map(
+                lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.0f}%"
+            ),
+            "Beyond normal variation?": verdict,
+            "Three periods": groups["direction"].fillna("not enough data"),
+        }
+    ).set_index("Crime group")
 
 
 def wards_table(fig: dict) -> pd.DataFrame:

@@ -30,6 +30,8 @@ GLOSSARY = {
     "Percentage points": "The difference between two percentages or rates (e.g. 35% to 32% is 3 points).",
     "Poisson test": "A test of whether the change between two counts is larger than the variation "
     "expected by chance; 'more than chance' means p < 0.05.",
+    "Normal variation": "The amount crime counts rise and fall from month to month without any real "
+    "change; a change 'beyond normal variation' is larger than these swings explain (p < 0.05).",
     "RAG": "Red, amber, green status of a performance indicator against its target.",
     "KSI": "Killed or seriously injured casualties in road traffic collisions.",
     "[c]": "A value withheld to protect confidentiality (a small number that could identify people).",
