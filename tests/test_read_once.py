@@ -60,10 +60,19 @@ def test_ingest_opens_every_raw_file_once(sample, tmp_path):
     assert {n for n in raw.values()} == {1}, {f: n for f, n in raw.items() if n != 1}
     # every source kind is among them: police.uk, lookups, population, boundaries, partners
     kinds = {f.split("/")[0] for f in raw}
-    assert {"police_uk", "lookups", "population", "boundaries", "partners", "road", "fire"} <= kinds
+    assert {
+        "police_uk",
+        "lookups",
+        "population",
+        "deprivation",
+        "boundaries",
+        "partners",
+        "road",
+        "fire",
+    } <= kinds
     assert set(data.checksums) == set(raw)  # provenance: every input's SHA-256, from that read
     sources = load_json(tmp_path / "sample" / "ingest_report.json")["sources"]
-    assert set(sources) == {"police_uk", "wards", "population", "boundaries", "performance",
+    assert set(sources) == {"police_uk", "wards", "population", "deprivation", "boundaries", "performance",
                             "road_safety", "fire"}  # fmt: skip
     assert all(
         sources[k]["checks"] > 0 for k in ("police_uk", "performance", "road_safety", "fire")

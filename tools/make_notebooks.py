@@ -101,6 +101,52 @@ else:
 """),
 ]
 
+context = nbf.v4.new_notebook()
+context.metadata["kernelspec"] = KERNEL
+context.cells = [
+    code(
+        SETUP.replace(
+            "import charts, crime", "import charts\nfrom analysis.report import context as sections"
+        ),
+        ["remove"],
+    ),
+    code(PARAMS, ["parameters"]),
+    code("""
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
+figures = ctx.figures
+display(Markdown(f"# The crime picture in context: {ctx.config.name}, {ctx.period.label}"))
+"""),
+    md(
+        "## Where rates are high for the number of residents\nA funnel plot sets each ward's rate "
+        "per 1,000 residents against its population: small wards vary more by chance, so their limits "
+        "are wider. Ward populations add up the residents of each ward's neighbourhoods (LSOAs)."
+    ),
+    code("""
+for measure, title in (("crime", "Recorded crime"), ("asb", "Anti-social behaviour")):
+    c = figures[measure].get("context") or {}
+    display(Markdown(f"### {title}"))
+    display(Markdown(sections.wards_markdown(c, measure)))
+    if (c.get("funnel") or {}).get("available"):
+        charts.show(charts.funnel_chart(c["funnel"], measure, ctx.config.name, ctx.period.label))
+        table = sections.wards_outside_table(c)
+        if len(table):
+            display(table.style.hide(axis="index").set_uuid(f"outside-{measure}"))
+    display(Markdown(sections.concentration_markdown(c, measure)))
+"""),
+    md("## Crime and deprivation"),
+    code("""
+for measure, title in (("crime", "Recorded crime"), ("asb", "Anti-social behaviour")):
+    c = figures[measure].get("context") or {}
+    display(Markdown(f"### {title}"))
+    display(Markdown(sections.deprivation_markdown(c, measure)))
+    dep = c.get("deprivation") or {}
+    if dep.get("available"):
+        if dep.get("has_population"):
+            charts.show(charts.decile_chart(dep["deciles"], measure, ctx.period.label))
+        display(sections.deprivation_table(c).style.hide(axis="index").set_uuid(f"deciles-{measure}"))
+"""),
+]
+
 dq = nbf.v4.new_notebook()
 dq.metadata["kernelspec"] = KERNEL
 dq.cells = [
@@ -260,6 +306,7 @@ if section_figures is not None:
 
 for name, nb in (
     ("20_crime_and_asb.ipynb", crime),
+    ("25_context.ipynb", context),
     ("10_data_quality.ipynb", dq),
     ("30_performance.ipynb", performance),
     ("40_road_safety.ipynb", road),

@@ -173,12 +173,17 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Reading",
         "",
-        "With the dispersion real counts show, the plain Poisson test calls far more unchanged "
-        "groups significant than its 5% promises, and more the larger the group (its error "
-        "grows with the count); the quasi-Poisson test stays near 5% because it measures the "
-        "extra variation from the monthly counts themselves. The price is power: a true 10% rise "
-        "in a large group is still usually detected, in a small group rarely (by either test "
-        "honestly). Across groups, Holm's adjustment keeps the chance of any false alarm near 5%.",
+        "With the dispersion real counts show (1.8 to 2.5 times Poisson), the plain Poisson "
+        "test calls 13% to 22% of unchanged groups significant instead of the 5% it promises, "
+        "whatever the group's size; the quasi-Poisson test stays within a point of 5%, because "
+        "it measures the extra variation from the monthly counts themselves. Its lower power "
+        "is the honest power: the plain test's higher detection rate comes with its false "
+        "alarms. A true 10% change in a large group (700 a month, like violence in a unitary "
+        "authority) is detected 95% to 100% of the time; in a group of 100 a month, about a "
+        "third of the time; in a small group, rarely. Testing the ten groups at once, an "
+        "unadjusted test raises at least one false alarm in 42% of years with no change at "
+        "all; Holm's adjustment brings that back to 5%, which is why the assessment uses the "
+        "adjusted p-values.",
         "",
     ]
     args.out.write_text("\n".join(lines), encoding="utf-8")

@@ -63,6 +63,7 @@ class AreaConfig:
     thresholds: dict
     source_file: Path
     raw: dict = field(repr=False)
+    deprivation: Path | None = None  # IoD by LSOA (deciles, and populations where given)
 
     def ward_set_for(self, period: Period) -> WardSet:
         """The ward geography in force at the end of the period (what councillors know)."""
@@ -220,6 +221,7 @@ def load_config(
         thresholds=thresholds,
         source_file=path,
         raw=raw,
+        deprivation=base / str(raw["deprivation"]) if raw.get("deprivation") else None,
     )
     for period in config.periods:
         config.ward_set_for(period)
@@ -230,6 +232,7 @@ def check_inputs_exist(config: AreaConfig) -> None:
     """Fail early, naming the missing file, before any work is done."""
     missing = [p for p in config.police_uk if not p.is_dir()]
     files = [*config.lsoa_lookups.values(), config.population]
+    files += [config.deprivation] if config.deprivation else []
     for ws in config.ward_sets:
         files += list(ws.lookups.values())
         if ws.boundaries:

@@ -28,6 +28,7 @@ from analysis.measures import partners
 from analysis.measures.figures import build_figures, period_table
 from analysis.periods import Period
 from analysis.sources.crime_types import KNOWN_GROUPS
+from analysis.sources.deprivation import read_deprivation
 from analysis.sources.lookups import read_boundaries, ward_table
 from analysis.sources.partners import PartnerTables, configured_files, read_partner_tables
 from analysis.sources.police_uk_ingest import ingest_files
@@ -52,6 +53,7 @@ class AreaData:
     files: list[dict]
     wards: pd.DataFrame  # ward_set, lsoa_vintage, lsoa_code, ward_code, ward_name
     population: pd.DataFrame  # code, name, year, population
+    deprivation: pd.DataFrame | None = None  # lsoa_code, imd_decile, population
     boundaries: dict = field(default_factory=dict)  # ward set name -> features
     partners: PartnerTables = field(default_factory=PartnerTables)
     partner_checks: list[dict] = field(default_factory=list)
@@ -113,6 +115,7 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     )
     wards = wards[["ward_set", "lsoa_vintage", "lsoa_code", "ward_code", "ward_name"]]
     population = read_mye(config.population)
+    deprivation = read_deprivation(config.deprivation) if config.deprivation else None
     boundaries = {w.name: read_boundaries(w.boundaries) for w in sets if w.boundaries}
     settings = config.raw.get("partners")
     codes = list(config.local_authority_codes)
@@ -131,6 +134,7 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     file_info = [{"file": _rel(config, f.path), "month": f.month, "force": f.force}
                  for f in result.files]  # fmt: skip
     inputs = [f.path for f in result.files] + [config.population, *config.lsoa_lookups.values()]
+    inputs += [config.deprivation] if config.deprivation else []
     inputs += [p for w in sets for p in [*w.lookups.values(), w.boundaries] if p is not None]
     # the partners' returns (the register is configuration, recorded by the commit)
     inputs += [
@@ -142,6 +146,10 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     store.write_parquet(result.lad_counts, out / "lad_month_counts.parquet")
     store.write_parquet(wards, out / "wards.parquet")
     store.write_parquet(population, out / "population.parquet")
+    if deprivation is not None:
+        store.write_parquet(deprivation, out / "deprivation.parquet")
+    else:
+        (out / "deprivation.parquet").unlink(missing_ok=True)
     store.write_json(boundaries, out / "boundaries.json")
     for name, table in tables.items():
         path = out / "partners" / f"{name}.parquet"
@@ -156,6 +164,7 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
                       "rows_read": sum(r["rows"] for r in report)},
         "wards": _account("wards.parquet", wards),
         "population": _account("population.parquet", population),
+        "deprivation": _account("deprivation.parquet", deprivation),
         "boundaries": {"table": "boundaries.json",
                        "wards": {k: len(v["features"]) for k, v in boundaries.items()}},
         **partner_account,
@@ -199,6 +208,9 @@ def load_processed(config: AreaConfig, processed_dir: Path | None = None) -> Are
         files=report["inputs"],
         wards=pd.read_parquet(out / "wards.parquet"),
         population=pd.read_parquet(out / "population.parquet"),
+        deprivation=pd.read_parquet(out / "deprivation.parquet")
+        if (out / "deprivation.parquet").exists()
+        else None,
         boundaries=store.load_json(out / "boundaries.json"),
         partners=PartnerTables(*(table(n) for n in PARTNER_SUITES)),
         partner_checks=report["partner_checks"],
@@ -239,7 +251,8 @@ def prepare_period(
     processed_dir: Path | None = None,
 ) -> dict:
     """Period table, its checks and ``figures.json`` in ``work_dir``; returns the figures."""
-    ptable = period_table(data.area, data.wards_of(config.ward_set_for(period).name), period)
+    wards = data.wards_of(config.ward_set_for(period).name)
+    ptable = period_table(data.area, wards, period)
     checks = validate_period(ptable, config, period, [f["month"] for f in data.files])
     out = (processed_dir or store.PROCESSED) / config.area / period.slug
     store.write_parquet(ptable, out / "police_uk.parquet")
@@ -253,6 +266,8 @@ def prepare_period(
         mye=data.population,
         ingest_report=data.report,
         validation=validation,
+        wards=wards,
+        deprivation=data.deprivation,
     )
     work_dir.mkdir(parents=True, exist_ok=True)
     add_partner_sections(figures, config, data.partners, period)

@@ -45,6 +45,7 @@ BUILD = Path(os.environ.get("CSP_BUILD_DIR", REPO_ROOT / ".build"))
 SECTIONS = [
     ("crime", "All recorded crime", "20_crime_and_asb.ipynb", {"measure": "crime"}),
     ("asb", "Anti-social behaviour", "20_crime_and_asb.ipynb", {"measure": "asb"}),
+    ("context", "The crime picture in context", "25_context.ipynb", {}),
     ("performance", "Progress on priorities", "30_performance.ipynb", {}),
     ("road_safety", "Road safety", "40_road_safety.ipynb", {}),
     ("fire", "Fire and rescue activity", "50_fire.ipynb", {}),
@@ -95,6 +96,7 @@ def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -
             {"file": rel, "sha256": data.checksums[rel], "rows": rows.get(Path(rel).name)}
         )
     others = {config.population, *config.lsoa_lookups.values()}
+    others |= {config.deprivation} if config.deprivation else set()
     ward_set = config.ward_set_for(period)
     others |= set(ward_set.lookups.values()) | (
         {ward_set.boundaries} if ward_set.boundaries else set()
@@ -307,6 +309,7 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
         str(config.population),
         *map(str, config.lsoa_lookups.values()),
         *sorted(map(str, extra)),
+        *([str(config.deprivation)] if config.deprivation else []),
         *map(str, configured_files(settings, config.data_dir)),
     ]
     stamp = store.PROCESSED / config.area / "ingest_report.json"

@@ -16,6 +16,7 @@ from analysis.measures.change import (
     quasi_poisson_change_test,
     rate_per_1000,
 )
+from analysis.measures.context import context_figures
 from analysis.periods import Period, assign_periods, month_from_index, month_index, month_label
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.population import PopulationEstimate, population_for
@@ -353,6 +354,8 @@ def build_figures(
     mye: pd.DataFrame,
     ingest_report: list[dict],
     validation: list[dict],
+    wards: pd.DataFrame | None = None,
+    deprivation: pd.DataFrame | None = None,
 ) -> dict:
     months_in_data = set(area["month"].unique()) | {r["month"] for r in ingest_report}
     present = [m for m in period.months if m in months_in_data]
@@ -431,4 +434,7 @@ def build_figures(
         figures[measure]["peers"] = peer_comparison(
             lad_counts, mye, config, period, measure, population.year
         )
+        if wards is not None:
+            rows = ptable[(ptable["measure"] == measure) & ptable["in_period"]]
+            figures[measure]["context"] = context_figures(rows, wards, deprivation)
     return figures

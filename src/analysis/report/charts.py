@@ -323,3 +323,59 @@ def fire_trend_chart(
     fig.alt_text = f"Bar charts: {title}. " + "; ".join(parts) + "."
     fig.tight_layout()
     return fig
+
+
+def funnel_chart(funnel: dict, measure: str, area_name: str, period_label: str):
+    """Ward rates per 1,000 residents against population, with the 95% and 99.8% limits."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    curves = funnel["curves"]
+    pop = curves["population"]
+    ax.axhline(funnel["area_rate_per_1000"], color="#0b0c0c", linewidth=1,
+               label=f"{area_name} rate ({funnel['area_rate_per_1000']:,.1f})")  # fmt: skip
+    for label, style in (("95%", "--"), ("99.8%", ":")):
+        ax.plot(pop, curves[f"upper_{label}"], color="#505a5f", linestyle=style,
+                label=f"{label} limits")  # fmt: skip
+        ax.plot(pop, curves[f"lower_{label}"], color="#505a5f", linestyle=style)
+    wards = funnel["wards"]
+    outside = [w for w in wards if not w["position"].startswith("within")]
+    inside = [w for w in wards if w["position"].startswith("within")]
+    ax.scatter([w["population"] for w in inside], [w["rate_per_1000"] for w in inside],
+               color=PALETTE[measure], alpha=0.6, label="Ward within the limits")  # fmt: skip
+    ax.scatter([w["population"] for w in outside], [w["rate_per_1000"] for w in outside],
+               color=PALETTE[measure], edgecolor="#0b0c0c", s=60, label="Ward outside the limits")  # fmt: skip
+    for w in outside:
+        ax.annotate(w["ward"], (w["population"], w["rate_per_1000"]), xytext=(4, 2),
+                    textcoords="offset points", fontsize=8)  # fmt: skip
+    noun = "Crimes" if measure == "crime" else "ASB incidents"
+    ax.set_title(f"{noun} per 1,000 residents by ward, {period_label}")
+    ax.set_xlabel("Ward population")
+    ax.set_ylabel("Rate per 1,000 residents")
+    _thousands(ax, "x")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.alt_text = (
+        f"Funnel plot: {ax.get_title()}. Area rate {funnel['area_rate_per_1000']:,.1f}. "
+        + "; ".join(f"{w['ward']}: {w['rate_per_1000']:,.1f} ({w['position']})" for w in wards)
+        + "."
+    )
+    fig.tight_layout()
+    return fig
+
+
+def decile_chart(deciles: list[dict], measure: str, period_label: str):
+    """Rate per 1,000 residents by deprivation decile (1 = most deprived tenth of England)."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    labels = [str(d["decile"]) for d in deciles]
+    rates = [d["rate_per_1000"] or 0 for d in deciles]
+    ax.bar(labels, rates, color=PALETTE[measure])
+    noun = "Crimes" if measure == "crime" else "ASB incidents"
+    ax.set_title(f"{noun} per 1,000 residents by deprivation decile, {period_label}")
+    ax.set_xlabel("Deprivation decile of the neighbourhood (1 = most deprived 10% in England)")
+    ax.set_ylabel("Rate per 1,000 residents")
+    fig.alt_text = f"Bar chart: {ax.get_title()}. " + "; ".join(
+        f"decile {d['decile']}: {d['rate_per_1000']:,.1f}"
+        for d in deciles
+        if d["rate_per_1000"] is not None
+    )
+    fig.tight_layout()
+    return fig

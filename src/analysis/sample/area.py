@@ -135,3 +135,48 @@ def wards_geojson(geo: Geography, wards: list[int], code_key: str, name_key: str
     head = json.dumps({k: v for k, v in collection.items() if k != "features"})[:-1]
     body = ",\n".join(json.dumps(f, separators=(",", ":")) for f in features)
     return f'{head}, "features": [\n{body}\n]}}\n'.encode()
+
+
+DEPRIVATION_COLUMNS = (
+    "LSOA code (2021)",
+    "LSOA name (2021)",
+    "Local Authority District code (2024)",
+    "Local Authority District name (2024)",
+    "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
+    "Total population: mid 2022",
+)
+
+
+def deprivation_bytes(geo: Geography, seed: int) -> bytes:
+    """An IoD2025-style file for the 2021 LSOAs: IMD decile and mid-2022 population.
+
+    Populations split each authority's mid-2020 estimate across its LSOAs (the sample has
+    fewer, larger LSOAs than real ones); deciles follow each LSOA's crime weight with noise, so that the more
+    deprived areas have more crime per head, as in real data. Its own seeded generator, so
+    adding this file changed no other file of the sample.
+    """
+    rng = np.random.default_rng([seed, 2025])
+    idx = np.flatnonzero(np.asarray(geo.in21))
+    lad = np.asarray(geo.lad)[idx]
+    weight = np.asarray(geo.weight)[idx]
+    share = rng.uniform(0.8, 1.2, size=idx.size)
+    pops = np.zeros(idx.size, dtype=np.int64)
+    for i, x in enumerate(geo.lads):
+        part = lad == i
+        if part.any():
+            raw = share[part] / share[part].sum() * x.pop2020
+            pops[part] = np.round(raw).astype(np.int64)
+    score = np.log(weight / pops.clip(min=1)) + rng.normal(0.0, 0.6, size=idx.size)
+    ranks = score.argsort().argsort()  # 0 = least crime per head
+    decile = 10 - (ranks * 10 // idx.size)  # most crime per head -> decile 1 (most deprived)
+    table = pa.table(
+        {
+            "code": np.asarray(geo.code)[idx],
+            "name": np.asarray(geo.name)[idx],
+            "lad_code": np.array([x.code for x in geo.lads])[lad],
+            "lad_name": np.array([x.name for x in geo.lads])[lad],
+            "decile": decile.astype(np.int64),
+            "population": pops,
+        }
+    )
+    return csv_bytes(table, DEPRIVATION_COLUMNS)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.sample.area import lookup_bytes, population_bytes, wards_geojson
+from analysis.sample.area import deprivation_bytes, lookup_bytes, population_bytes, wards_geojson
 from analysis.sample.formats import (
+    DEPRIVATION_PATH,
     POPULATION_PATH,
     STREET_COLUMNS,
     WARDS19_PATH,
@@ -162,6 +163,7 @@ def generate_sample(
                 rows_per_month[month_label(o)] += n_rows
         others = dict(lookup_bytes(geo))
         others[POPULATION_PATH] = population_bytes(geo)
+        others[DEPRIVATION_PATH] = deprivation_bytes(geo, seed)
         others[WARDS19_PATH] = wards_geojson(geo, geo.wards19[0], "WD19CD", "WD19NM")
         others[WARDS23_PATH] = wards_geojson(geo, geo.wards23[0], "WD23CD", "WD23NM")
         rows_total = sum(rows_per_month.values())

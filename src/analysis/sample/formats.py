@@ -59,6 +59,7 @@ LOOKUP11_PATH = "lookups/LSOA11_WD19_LAD19_EW_LU.csv"
 LOOKUP22_PATH = "lookups/LSOA21_WD22_LAD22_EW_LU.csv"
 LOOKUP23_PATH = "lookups/LSOA21_WD23_LAD23_EW_LU.csv"
 POPULATION_PATH = "population/MYE4_mid2001_to_mid2020_all_LAs.csv"
+DEPRIVATION_PATH = "deprivation/IoD2025_LSOA21_sample.csv"
 WARDS19_PATH = "boundaries/sample/wards_WD19.geojson"
 WARDS23_PATH = "boundaries/sample/wards_WD23.geojson"
 BOM = b"\xef\xbb\xbf"  # the real ONS 2021-vintage lookups start with a UTF-8 byte-order mark
