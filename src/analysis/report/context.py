@@ -24,13 +24,16 @@ def wards_markdown(context: dict, measure: str) -> str:
         return funnel.get("note", "Ward rates are not available.")
     noun = NOUNS[measure]
     text = (
-        f"The area's rate is {funnel['area_rate_per_1000']:,.1f} per 1,000 residents. "
-        "Each ward's rate is compared with what that rate would give for its population; the "
-        "limits allow for how much the area's wards usually differ, so a ward outside them "
+        f"Counted with the neighbourhoods' own populations, the area's rate is "
+        f"{funnel['area_rate_per_1000']:,.1f} per 1,000 residents (close to, but not exactly, the "
+        "rate on the headline population). Each ward's rate is compared with what that rate would "
+        "give for its population"
+    )
+    text += (
+        "; the limits allow for how much the area's wards usually differ, so a ward outside them "
         "is unusual, not merely busy."
         if funnel["limits"] != "Poisson"
-        else f"The area's rate is {funnel['area_rate_per_1000']:,.1f} per 1,000 residents. "
-        "Each ward's rate is compared with what that rate would give for its population."
+        else "."
     )
     above = [w for w in funnel["wards"] if w["position"].startswith("above")]
     below = [w for w in funnel["wards"] if w["position"].startswith("below")]
