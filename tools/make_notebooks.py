@@ -147,6 +147,28 @@ for measure, title in (("crime", "Recorded crime"), ("asb", "Anti-social behavio
 """),
 ]
 
+priorities = nbf.v4.new_notebook()
+priorities.metadata["kernelspec"] = KERNEL
+priorities.cells = [
+    code(SETUP.replace("import charts, crime", "import priorities"), ["remove"]),
+    code(PARAMS, ["parameters"]),
+    code("""
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
+proposal = ctx.figures["priorities"]
+display(Markdown(f"# Proposed priorities: {ctx.config.name}, {ctx.period.label}"))
+display(Markdown(priorities.priorities_markdown(proposal)))
+"""),
+    md(
+        "## How the issues were scored\nEach issue is scored 0 to 3 on each criterion that applies to "
+        "it (a dash where none does): **volume**, its share of recorded crime and ASB; **trend**, a rise "
+        "beyond normal variation scores highest, then a rise three periods running; **peers**, the area's "
+        "rank among the force's authorities; **harm**, a weight agreed by the partnership (with its "
+        "source stated in the register of candidate issues); **partners**, red and amber indicators in the "
+        "partners' returns on the theme. The score is the weighted average of the criteria scored."
+    ),
+    code("""display(priorities.priorities_styler(proposal))"""),
+]
+
 dq = nbf.v4.new_notebook()
 dq.metadata["kernelspec"] = KERNEL
 dq.cells = [
@@ -311,6 +333,7 @@ for name, nb in (
     ("30_performance.ipynb", performance),
     ("40_road_safety.ipynb", road),
     ("50_fire.ipynb", fire),
+    ("60_priorities.ipynb", priorities),
 ):
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives no diff

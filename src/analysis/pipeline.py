@@ -26,6 +26,7 @@ from analysis.config import AreaConfig
 from analysis.errors import PipelineError
 from analysis.measures import partners
 from analysis.measures.figures import build_figures, period_table
+from analysis.measures.priorities import propose_priorities
 from analysis.periods import Period
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.deprivation import read_deprivation
@@ -33,6 +34,7 @@ from analysis.sources.lookups import read_boundaries, ward_table
 from analysis.sources.partners import PartnerTables, configured_files, read_partner_tables
 from analysis.sources.police_uk_ingest import ingest_files
 from analysis.sources.population import read_mye
+from analysis.sources.priority_register import load_candidates
 from analysis.sources.raw_files import sha256
 
 log = logging.getLogger(__name__)
@@ -271,6 +273,9 @@ def prepare_period(
     )
     work_dir.mkdir(parents=True, exist_ok=True)
     add_partner_sections(figures, config, data.partners, period)
+    figures["priorities"] = propose_priorities(
+        figures, load_candidates(), config.raw.get("priorities")
+    )
     validation += data.partner_checks
     figures["validation"]["checks"] += len(data.partner_checks)
     figures["validation"]["warnings"] += sum(

@@ -49,6 +49,7 @@ SECTIONS = [
     ("performance", "Progress on priorities", "30_performance.ipynb", {}),
     ("road_safety", "Road safety", "40_road_safety.ipynb", {}),
     ("fire", "Fire and rescue activity", "50_fire.ipynb", {}),
+    ("priorities", "Proposed priorities", "60_priorities.ipynb", {}),
     ("data_quality", "Data sources and caveats", "10_data_quality.ipynb", {}),
 ]
 PACKAGES = ["pandas", "pyarrow", "numpy", "scipy", "matplotlib", "seaborn", "great-expectations",

@@ -324,11 +324,19 @@ def synthetic_sentence(figures: Mapping) -> str | None:
     )
 
 
+def priorities_sentence(figures: Mapping) -> str | None:
+    """The summary closes with the proposed priorities (scored in their own section)."""
+    top = (figures.get("priorities") or {}).get("top")
+    if not top:
+        return None
+    return f"The proposed priorities, scored in the last section, are {join_names(top)}."
+
+
 def executive_summary(figures: Mapping) -> list[str]:
     """The executive summary as a list of sentences, in reading order.
 
     Order: synthetic warning; for crime then ASB, level and rate followed by change; the wards
-    with most of each; peer ranks; partner indicators rated red; data gaps.
+    with most of each; peer ranks; partner indicators rated red; data gaps; proposed priorities.
     """
     out: list[str | None] = [synthetic_sentence(figures)]
     for measure in MEASURES:
@@ -338,4 +346,5 @@ def executive_summary(figures: Mapping) -> list[str]:
     out.append(peer_sentence(figures))
     out.append(performance_sentence(figures))
     out += data_gap_sentences(figures)
+    out.append(priorities_sentence(figures))
     return [s for s in out if s]

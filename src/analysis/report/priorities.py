@@ -1,0 +1,80 @@
+"""The proposed priorities: the scoring table, the comparison with current priorities, and
+the sensitivity check, in words. From ``figures["priorities"]`` only (the rules are in
+:mod:`analysis.measures.priorities`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.measures.priorities import CRITERIA
+
+HEADINGS = {"volume": "Volume", "trend": "Trend", "peers": "Peers", "harm": "Harm",
+            "public": "Public concern", "partners": "Partners"}  # fmt: skip
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def priorities_table(priorities: dict) -> pd.DataFrame:
+    """Every candidate, ranked: its score, each criterion's score (a dash where it does not
+    apply), the proposal against current priorities and the reasons."""
+    rows = priorities["candidates"]
+    table = {"Rank": [r["rank"] for r in rows], "Issue": [r["candidate"] for r in rows],
+             "Score (0-3)": [f"{r['score']:.2f}" for r in rows]}  # fmt: skip
+    for k in CRITERIA:
+        if k in priorities.get("not_scored", {}):
+            continue
+        table[HEADINGS[k]] = ["–" if r["scores"][k] < 0 else str(r["scores"][k]) for r in rows]
+    if priorities["current"]:
+        table["Against current priorities"] = [r["proposal"] for r in rows]
+    table["Why"] = ["; ".join(r["reasons"]) or "–" for r in rows]
+    return pd.DataFrame(table)
+
+
+def priorities_markdown(priorities: dict) -> str:
+    """The proposal in words: the top five, the comparison, the sensitivity, what is missing."""
+    top = priorities["top"]
+    text = f"By the scoring below, the proposed priorities are {_join(top)}."
+    rows = {r["candidate"]: r for r in priorities["candidates"]}
+    if priorities["current"]:
+        remain = [c for c in top if rows[c]["proposal"] == "remains a priority"]
+        emerging = [c for c in top if rows[c]["proposal"] == "emerging"]
+        retire = [
+            r["candidate"] for r in priorities["candidates"] if r["proposal"] == "consider retiring"
+        ]
+        if remain:
+            text += f" Of the current priorities, {_join(remain)} {'remains' if len(remain) == 1 else 'remain'}."
+        if emerging:
+            text += f" Emerging: {_join(emerging)}."
+        if retire:
+            text += f" Consider retiring or reshaping: {_join(retire)}."
+        if priorities["current_not_candidates"]:
+            text += (
+                f" Not among the candidates scored: {_join(priorities['current_not_candidates'])}."
+            )
+    if priorities["stable"]:
+        text += " The top five stay the same when any one weight is halved or increased by half."
+    else:
+        moves = [
+            f"{'halving' if c['factor'] < 1 else 'raising by half'} the weight on "
+            f"{HEADINGS[c['criterion']].lower()} brings in {_join(c['in'])}"
+            for c in priorities["sensitivity"]
+        ]
+        text += " The top five are sensitive to the weights: " + "; ".join(moves) + "."
+    for k, why in priorities.get("not_scored", {}).items():
+        text += f" {HEADINGS[k]} is not scored: {why}."
+    return text
+
+
+def priorities_styler(priorities: dict):
+    """The table as shown: words left-aligned, scores right-aligned, a stable HTML id."""
+    table = priorities_table(priorities)
+    words = [c for c in ("Issue", "Against current priorities", "Why") if c in table.columns]
+    return (
+        table.style.hide(axis="index")
+        .set_uuid("priorities")
+        .set_properties(subset=words, **{"text-align": "left"})
+        .set_table_styles([{"selector": "th", "props": "text-align: left"}])
+    )
