@@ -1,0 +1,85 @@
+"""Proposed priorities: the scores of a tiny hand-made case, worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.config import ConfigError
+from analysis.measures.priorities import propose_priorities
+from analysis.sources.priority_register import DEFAULT_CANDIDATES, load_candidates
+
+CANDIDATES = pd.DataFrame(
+    [
+        ("Theft", "crime_group", "Theft", "theft", 1, "test"),
+        ("Burglary", "crime_group", "Burglary", "burglar", 2, "test"),
+        ("Anti-social behaviour", "asb", "", r"\basb\b", 1, "test"),
+        ("Domestic abuse", "partner_theme", "", "domestic", 3, "test"),
+    ],
+    columns=["candidate", "kind", "crime_group", "partner_keywords", "harm", "harm_source"],
+)
+
+# 1,000 crimes and ASB: theft 500 (50%: volume 3), burglary 50 (5%: volume 1), ASB 250 (25%: 3)
+FIGURES = {
+    "crime": {
+        "total": 750,
+        "by_type": [{"group": "Theft", "count": 500}, {"group": "Burglary", "count": 50}],
+        "by_group_change": [
+            # theft: a rise beyond normal variation -> trend 3
+            {"group": "Theft", "change": 60, "significant": True, "direction": "mixed"},
+            # burglary: rising three periods running, not significant -> trend 2
+            {"group": "Burglary", "change": 5, "significant": False,
+             "direction": "rising three periods running"},
+        ],
+    },
+    # ASB: a fall -> trend 0; rank 1 of 6 -> peers 3 (top third)
+    "asb": {"total": 250, "change": -10, "significance": {"significant": False},
+            "peers": {"available": True, "rank": 1, "of": 6}},
+    # domestic abuse: two red indicators -> partners 3; one ASB indicator amber -> partners 1
+    "performance": {"indicators": [
+        {"priority": "Tackle domestic abuse", "indicator": "Repeat victims", "rag": "RED"},
+        {"priority": "Tackle domestic abuse", "indicator": "IDVA referrals", "rag": "RED"},
+        {"priority": "Tackle ASB", "indicator": "Fly tipping", "rag": "AMBER"},
+    ]},
+}  # fmt: skip
+
+
+def test_scores_by_hand():
+    out = propose_priorities(FIGURES, CANDIDATES, {"current": ["Burglary", "Theft"]})
+    rows = {r["candidate"]: r for r in out["candidates"]}
+    # theft: volume 3, trend 3, harm 1 -> (3 + 3 + 1) / 3 = 2.33
+    assert rows["Theft"]["score"] == 2.33 and rows["Theft"]["criteria_scored"] == 3
+    # burglary: volume 1, trend 2, harm 2 -> 5 / 3 = 1.67
+    assert rows["Burglary"]["score"] == 1.67
+    # ASB: volume 3, trend 0, peers 3, harm 1, partners 1 -> 8 / 5 = 1.6
+    assert rows["Anti-social behaviour"]["score"] == 1.6
+    # domestic abuse: harm 3, partners 3 -> 3.0
+    assert rows["Domestic abuse"]["score"] == 3.0
+    assert out["top"] == ["Domestic abuse", "Theft", "Burglary", "Anti-social behaviour"]
+    assert rows["Theft"]["proposal"] == "remains a priority"
+    assert rows["Domestic abuse"]["proposal"] == "emerging"
+    assert "2 of 2 partner indicators red" in rows["Domestic abuse"]["reasons"]
+
+
+def test_weights_change_the_score_by_hand():
+    out = propose_priorities(FIGURES, CANDIDATES, {"weights": {"harm": 2, "trend": 0}})
+    rows = {r["candidate"]: r for r in out["candidates"]}
+    # theft without trend, harm counted twice: (3 + 2 x 1) / 3 = 1.67
+    assert rows["Theft"]["score"] == 1.67 and rows["Theft"]["criteria_scored"] == 2
+    assert out["weights"]["harm"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"weights": {"cost": 1}}, "unknown criteria cost"), ({"weights": {"harm": -1}}, "0 or more"),
+     ({"current": "Theft"}, "a list")],
+)  # fmt: skip
+def test_bad_settings(settings, message):
+    with pytest.raises(ConfigError, match=message):
+        propose_priorities(FIGURES, CANDIDATES, settings)
+
+
+def test_the_shipped_register_loads_with_a_source_for_every_weight():
+    df = load_candidates(DEFAULT_CANDIDATES)
+    assert df["harm_source"].str.len().gt(0).all() and df["harm"].between(0, 3).all()
+    assert {"Domestic abuse", "Road safety", "Anti-social behaviour"} <= set(df["candidate"])
