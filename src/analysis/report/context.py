@@ -9,12 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.report.formatting import fmt_int
+from analysis.report.summary import join_names
 
 NOUNS = {"crime": "crime", "asb": "anti-social behaviour"}
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def wards_markdown(context: dict, measure: str) -> str:
@@ -40,7 +37,7 @@ def wards_markdown(context: dict, measure: str) -> str:
     if above:
         text += (
             f" Higher than expected for {noun}: "
-            + _join(
+            + join_names(
                 [
                     f"{w['ward']} ({w['rate_per_1000']:,.1f} per 1,000; {w['position']})"
                     for w in above
@@ -49,12 +46,12 @@ def wards_markdown(context: dict, measure: str) -> str:
             + "."
         )
     if below:
-        text += " Lower than expected: " + _join([w["ward"] for w in below]) + "."
+        text += " Lower than expected: " + join_names([w["ward"] for w in below]) + "."
     if not above and not below:
         text += " No ward is outside the limits."
     missing = funnel.get("wards_without_population") or []
     if missing:
-        text += f" Not shown (no population for every neighbourhood): {_join(missing)}."
+        text += f" Not shown (no population for every neighbourhood): {join_names(missing)}."
     return text
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.periods import month_label
 from analysis.report import summary
 from analysis.report.formatting import fmt_int, fmt_pct, with_p_value
+from analysis.report.summary import join_names
 
 
 def headline_markdown(figures: dict, measure: str) -> str:
@@ -98,7 +99,7 @@ def drivers_markdown(fig: dict) -> str:
             f"{g['group']} ({_signed(g['change'])}, {g['contribution_pct']:.0f}% of the net change)"
             for g in movers
         ]
-        lead += "The largest movements were in " + _join(parts) + "." if parts else ""
+        lead += "The largest movements were in " + join_names(parts) + "." if parts else ""
     else:
         lead = "All recorded crime was unchanged on the previous period."
     beyond = [g for g in groups if g["significant"]]
@@ -107,21 +108,15 @@ def drivers_markdown(fig: dict) -> str:
                  for g in beyond]  # fmt: skip
         lead += (
             " Beyond normal variation, allowing for testing every group at once: "
-            + _join(words)
+            + join_names(words)
             + "."
         )
     else:
         lead += " No group's change is beyond normal variation once every group is tested at once."
     rising = [g["group"] for g in groups if g["direction"] == "rising three periods running"]
     if rising:
-        lead += (
-            f" Rising three periods running (since {groups[0]['earlier_period']}): {_join(rising)}."
-        )
+        lead += f" Rising three periods running (since {groups[0]['earlier_period']}): {join_names(rising)}."
     return lead
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def group_change_table(fig: dict) -> pd.DataFrame:

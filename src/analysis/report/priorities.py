@@ -8,13 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures.priorities import CRITERIA
+from analysis.report.summary import join_names
 
 HEADINGS = {"volume": "Volume", "trend": "Trend", "peers": "Peers", "harm": "Harm",
             "public": "Public concern", "partners": "Partners"}  # fmt: skip
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def priorities_table(priorities: dict) -> pd.DataFrame:
@@ -36,7 +33,7 @@ def priorities_table(priorities: dict) -> pd.DataFrame:
 def priorities_markdown(priorities: dict) -> str:
     """The proposal in words: the top five, the comparison, the sensitivity, what is missing."""
     top = priorities["top"]
-    text = f"By the scoring below, the proposed priorities are {_join(top)}."
+    text = f"By the scoring below, the proposed priorities are {join_names(top)}."
     rows = {r["candidate"]: r for r in priorities["candidates"]}
     if priorities["current"]:
         remain = [c for c in top if rows[c]["proposal"] == "remains a priority"]
@@ -45,21 +42,19 @@ def priorities_markdown(priorities: dict) -> str:
             r["candidate"] for r in priorities["candidates"] if r["proposal"] == "consider retiring"
         ]
         if remain:
-            text += f" Of the current priorities, {_join(remain)} {'remains' if len(remain) == 1 else 'remain'}."
+            text += f" Of the current priorities, {join_names(remain)} {'remains' if len(remain) == 1 else 'remain'}."
         if emerging:
-            text += f" Emerging: {_join(emerging)}."
+            text += f" Emerging: {join_names(emerging)}."
         if retire:
-            text += f" Consider retiring or reshaping: {_join(retire)}."
+            text += f" Consider retiring or reshaping: {join_names(retire)}."
         if priorities["current_not_candidates"]:
-            text += (
-                f" Not among the candidates scored: {_join(priorities['current_not_candidates'])}."
-            )
+            text += f" Not among the candidates scored: {join_names(priorities['current_not_candidates'])}."
     if priorities["stable"]:
         text += " The top five stay the same when any one weight is halved or increased by half."
     else:
         moves = [
             f"{'halving' if c['factor'] < 1 else 'raising by half'} the weight on "
-            f"{HEADINGS[c['criterion']].lower()} brings in {_join(c['in'])}"
+            f"{HEADINGS[c['criterion']].lower()} brings in {join_names(c['in'])}"
             for c in priorities["sensitivity"]
         ]
         text += " The top five are sensitive to the weights: " + "; ".join(moves) + "."
