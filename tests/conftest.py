@@ -211,3 +211,19 @@ periods:
 {periods}
 """
 MINI_POPULATION = "population/MYE4_mid2001_to_mid2020_all_LAs.csv"
+
+
+@pytest.fixture(scope="session")
+def sample_survey(tmp_path_factory):
+    """The sample's three generated surveys, read: (table, settings, notes, truth, folder)."""
+    import yaml
+
+    from analysis.sample.survey import generate_survey_sample
+    from analysis.sources.survey import read_surveys, survey_settings
+
+    folder = tmp_path_factory.mktemp("survey")
+    truth = generate_survey_sample(folder)["truth"]
+    raw = yaml.safe_load((REPO / "config" / "sample.yaml").read_text())["survey"]
+    settings = survey_settings(raw, folder)
+    table, notes = read_surveys(settings)
+    return table, settings, notes, truth, folder

@@ -131,6 +131,29 @@ def test_sample_figures_are_consistent(sample_run):
     )
 
 
+def test_every_sample_period_has_context_public_and_priorities(sample_run):
+    from analysis.sample.survey import COMMENTS, Q_DARK
+
+    folders = sorted((sample_run / "sample").glob("*/figures.json"))
+    assert len(folders) == 4
+    for path in folders:
+        f = json.loads(path.read_text())
+        for page in ("context.html", "public.html", "priorities.html"):
+            assert (path.parent / page).is_file(), f"{path.parent.name}/{page} missing"
+        assert f["crime"]["context"]["funnel"]["available"]
+        public = f["public"]
+        assert public["available"] and public["concerns"]["ranked"]
+        found = [(d["question"], d["group_value"]) for d in public["differences"] if d["significant"]]
+        assert found == [(Q_DARK, "25-34")], path.parent.name  # the planted age effect, only
+        assert f["priorities"]["candidates"] and "public" not in f["priorities"]["not_scored"]
+        assert all(r["reasons"] for r in f["priorities"]["candidates"][:5])
+        # residents' own words never reach any page, reviewer or analyst
+        for html in path.parent.rglob("*.html"):
+            text = html.read_text()
+            assert not [c for c in COMMENTS if c.strip() and c.strip() in text], html.name
+        assert "Listening to the public" in (path.parent / "assessment.html").read_text()
+
+
 def test_reviewer_html_is_self_contained_and_codeless(sample_run):
     for page in (sample_run / "sample").glob("*/*.html"):
         html = page.read_text()
@@ -217,6 +240,14 @@ def test_medway_2025_matches_an_independent_count(tmp_path):
     )
     assert all(not Path(i["file"]).is_absolute() for i in manifest["inputs"])
     assert len([i for i in manifest["inputs"] if i["file"].startswith("police_uk/")]) == 15
+    # the context section from the real files; the survey and partners' returns said to be absent
+    context = figures["crime"]["context"]
+    assert context["funnel"]["available"] and context["deprivation"]["available"]
+    assert figures["public"] == {"available": False,
+                                 "note": "no survey was supplied for this assessment"}  # fmt: skip
+    assert figures["priorities"]["not_scored"]["public"] == figures["public"]["note"]
+    page = (tmp_path / "outputs" / "medway" / "cy2025" / "public.html").read_text()
+    assert "no residents' survey results" in page
 
 
 def _chromium() -> str | None:

@@ -69,13 +69,15 @@ def test_ingest_opens_every_raw_file_once(sample, tmp_path):
         "partners",
         "road",
         "fire",
+        "survey",
     } <= kinds
     assert set(data.checksums) == set(raw)  # provenance: every input's SHA-256, from that read
     sources = load_json(tmp_path / "sample" / "ingest_report.json")["sources"]
     assert set(sources) == {"police_uk", "wards", "population", "deprivation", "boundaries", "performance",
-                            "road_safety", "fire"}  # fmt: skip
+                            "road_safety", "fire", "survey"}  # fmt: skip
     assert all(
-        sources[k]["checks"] > 0 for k in ("police_uk", "performance", "road_safety", "fire")
+        sources[k]["checks"] > 0
+        for k in ("police_uk", "performance", "road_safety", "fire", "survey")
     )
 
 

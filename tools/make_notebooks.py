@@ -147,6 +147,43 @@ for measure, title in (("crime", "Recorded crime"), ("asb", "Anti-social behavio
 """),
 ]
 
+public = nbf.v4.new_notebook()
+public.metadata["kernelspec"] = KERNEL
+public.cells = [
+    code(
+        SETUP.replace("import charts, crime", "import charts, public, plain_table").replace(
+            "from analysis.report import charts, public, plain_table",
+            "from analysis.report import charts, public\nfrom analysis.report.formatting import plain_table",
+        ),
+        ["remove"],
+    ),
+    code(PARAMS, ["parameters"]),
+    code("""
+ctx = load_context(area, period, work_dir, data_dir, processed_dir)
+survey = ctx.figures["public"]
+display(Markdown(f"# Listening to the public: {ctx.config.name}, {ctx.period.label}"))
+display(Markdown(public.public_markdown(survey)))
+"""),
+    code("""
+if survey.get("available") and survey.get("concerns"):
+    display(Markdown("## The problems residents name"))
+    charts.show(charts.concerns_chart(survey["concerns"], survey["survey"]))
+if survey.get("available"):
+    display(Markdown("## Differences between groups of residents"))
+    display(Markdown(public.differences_markdown(survey)))
+    display(Markdown("## Change since the last survey"))
+    display(Markdown(public.changes_markdown(survey)))
+"""),
+    code("""
+if survey.get("available"):
+    display(Markdown("## Every answer"))
+    for i, q in enumerate(survey["questions"]):
+        display(Markdown(f"**{q['question']}** ({q['base']:,} answered)"))
+        display(plain_table(public.question_table(q)).set_uuid(f"question-{i}"))
+    display(Markdown(public.caveats_markdown(survey)))
+"""),
+]
+
 priorities = nbf.v4.new_notebook()
 priorities.metadata["kernelspec"] = KERNEL
 priorities.cells = [
@@ -163,7 +200,8 @@ display(Markdown(priorities.priorities_markdown(proposal)))
         "it (a dash where none does): **volume**, its share of recorded crime and ASB; **trend**, a rise "
         "beyond normal variation scores highest, then a rise three periods running; **peers**, the area's "
         "rank among the force's authorities; **harm**, a weight agreed by the partnership (with its "
-        "source stated in the register of candidate issues); **partners**, red and amber indicators in the "
+        "source stated in the register of candidate issues); **public concern**, how high residents "
+        "ranked the issue among the problems they named in the survey; **partners**, red and amber indicators in the "
         "partners' returns on the theme. The score is the weighted average of the criteria scored."
     ),
     code("""display(priorities.priorities_styler(proposal))"""),
@@ -333,6 +371,7 @@ for name, nb in (
     ("30_performance.ipynb", performance),
     ("40_road_safety.ipynb", road),
     ("50_fire.ipynb", fire),
+    ("55_public.ipynb", public),
     ("60_priorities.ipynb", priorities),
 ):
     for i, cell in enumerate(nb.cells):

@@ -4,7 +4,7 @@ Kept apart from :mod:`analysis.run` (notebooks and rendering) so that a notebook
 interactively can call the same functions to build its inputs, with no hidden state.
 
 The ingest step is the only one that opens raw files. It reads, checks and tidies each source
-(police.uk, ward lookups, population, ward boundaries, partners' returns) into
+(police.uk, ward lookups, population, ward boundaries, partners' returns, residents' surveys) into
 ``data/processed/<area>/``, writing nothing until every source has passed its critical
 checks, and ``ingest_report.json`` (what ``make`` watches) last. A period is then built from
 the processed tables alone, so a full run and a step-by-step ``make`` give identical results.
@@ -27,6 +27,7 @@ from analysis.errors import PipelineError
 from analysis.measures import partners
 from analysis.measures.figures import build_figures, period_table
 from analysis.measures.priorities import propose_priorities
+from analysis.measures.survey import survey_figures
 from analysis.periods import Period
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.deprivation import read_deprivation
@@ -36,6 +37,7 @@ from analysis.sources.police_uk_ingest import ingest_files
 from analysis.sources.population import read_mye
 from analysis.sources.priority_register import load_candidates
 from analysis.sources.raw_files import sha256
+from analysis.sources.survey import read_surveys, survey_settings
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class AreaData:
     partners: PartnerTables = field(default_factory=PartnerTables)
     partner_checks: list[dict] = field(default_factory=list)
     checksums: dict = field(default_factory=dict)  # input path relative to data_dir -> sha256
+    survey: pd.DataFrame | None = None  # answer counts of every configured survey
+    survey_notes: list[dict] = field(default_factory=list)  # per survey: format, respondents
 
     def wards_of(self, ward_set: str) -> pd.DataFrame:
         part = self.wards[self.wards["ward_set"] == ward_set]
@@ -132,6 +136,11 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
                                          PARTNER_SUITES[name])  # fmt: skip
     raise_for_critical(checks, context="partner returns")
     partner_checks = [asdict(c) for c in checks]
+    surveys = survey_settings(config.raw.get("survey"), config.data_dir)
+    survey, survey_notes = read_surveys(surveys)
+    survey_checks = suites.validate(survey, "survey_counts", {}) if survey is not None else []
+    raise_for_critical(survey_checks, context="residents' surveys")
+    partner_checks += [asdict(c) for c in survey_checks]
 
     file_info = [{"file": _rel(config, f.path), "month": f.month, "force": f.force}
                  for f in result.files]  # fmt: skip
@@ -142,6 +151,7 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     inputs += [
         p for p in configured_files(settings, config.data_dir) if p.is_relative_to(config.data_dir)
     ]
+    inputs += [f.path for f in surveys.files] if surveys else []
     checksums = {_rel(config, p): sha256(p) for p in dict.fromkeys(inputs)}
 
     store.write_parquet(result.area, out / "police_uk_area.parquet")
@@ -153,6 +163,10 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     else:
         (out / "deprivation.parquet").unlink(missing_ok=True)
     store.write_json(boundaries, out / "boundaries.json")
+    if survey is not None:
+        store.write_parquet(survey, out / "survey.parquet")
+    else:
+        (out / "survey.parquet").unlink(missing_ok=True)
     for name, table in tables.items():
         path = out / "partners" / f"{name}.parquet"
         if table is not None:
@@ -170,10 +184,13 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
         "boundaries": {"table": "boundaries.json",
                        "wards": {k: len(v["features"]) for k, v in boundaries.items()}},
         **partner_account,
+        "survey": {**_account("survey.parquet", survey, survey_checks, "survey_counts"),
+                   "surveys": survey_notes} if survey is not None else _account("", None),
     }  # fmt: skip
     store.write_json(
         {"files": report, "raw_checks": raw_checks, "inputs": file_info,
-         "partner_checks": partner_checks, "sources": sources, "checksums": checksums},
+         "partner_checks": partner_checks, "sources": sources, "checksums": checksums,
+         "survey_notes": survey_notes},
         out / "ingest_report.json",
     )  # fmt: skip
     log.info(
@@ -217,6 +234,10 @@ def load_processed(config: AreaConfig, processed_dir: Path | None = None) -> Are
         partners=PartnerTables(*(table(n) for n in PARTNER_SUITES)),
         partner_checks=report["partner_checks"],
         checksums=report["checksums"],
+        survey=pd.read_parquet(out / "survey.parquet")
+        if (out / "survey.parquet").exists()
+        else None,
+        survey_notes=report.get("survey_notes") or [],
     )
 
 
@@ -273,6 +294,12 @@ def prepare_period(
     )
     work_dir.mkdir(parents=True, exist_ok=True)
     add_partner_sections(figures, config, data.partners, period)
+    figures["public"] = survey_figures(
+        data.survey,
+        survey_settings(config.raw.get("survey"), config.data_dir),
+        period.end,
+        data.survey_notes,
+    )
     figures["priorities"] = propose_priorities(
         figures, load_candidates(), config.raw.get("priorities")
     )

@@ -36,6 +36,7 @@ from analysis.pipeline import (
 from analysis.report.document import assemble
 from analysis.report.render import provenance_html, render_notebook, write_index
 from analysis.sources.partners import configured_files
+from analysis.sources.survey import survey_settings
 
 log = logging.getLogger("analysis.run")
 OUTPUTS = Path(os.environ.get("CSP_OUTPUT_DIR", REPO_ROOT / "outputs"))
@@ -49,6 +50,7 @@ SECTIONS = [
     ("performance", "Progress on priorities", "30_performance.ipynb", {}),
     ("road_safety", "Road safety", "40_road_safety.ipynb", {}),
     ("fire", "Fire and rescue activity", "50_fire.ipynb", {}),
+    ("public", "Listening to the public", "55_public.ipynb", {}),
     ("priorities", "Proposed priorities", "60_priorities.ipynb", {}),
     ("data_quality", "Data sources and caveats", "10_data_quality.ipynb", {}),
 ]
@@ -102,9 +104,15 @@ def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -
     others |= set(ward_set.lookups.values()) | (
         {ward_set.boundaries} if ward_set.boundaries else set()
     )
+    # partners' returns and residents' surveys: every file the ingest read (the period uses
+    # the rows that fall in it)
+    others |= {p for p in configured_files(config.raw.get("partners"), config.data_dir)
+               if p.is_relative_to(config.data_dir)}  # fmt: skip
+    surveys = survey_settings(config.raw.get("survey"), config.data_dir)
+    others |= {f.path for f in surveys.files} if surveys else set()
     for path in sorted(others):
         rel = path.relative_to(config.data_dir).as_posix()
-        inputs.append({"file": rel, "sha256": data.checksums[rel], "rows": None})
+        inputs.append({"file": rel, "sha256": data.checksums.get(rel), "rows": None})
     versions = {}
     for pkg in PACKAGES:
         try:
@@ -304,6 +312,7 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
     )
     notebooks = sorted(str(p) for p in NOTEBOOKS.glob("*.ipynb"))
     settings = config.raw.get("partners")
+    surveys = survey_settings(config.raw.get("survey"), config.data_dir)
     extra = {p for w in config.ward_sets for p in [*w.lookups.values(), w.boundaries] if p}
     common = [
         str(config.source_file),
@@ -312,6 +321,7 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
         *sorted(map(str, extra)),
         *([str(config.deprivation)] if config.deprivation else []),
         *map(str, configured_files(settings, config.data_dir)),
+        *[str(f.path) for f in (surveys.files if surveys else ())],
     ]
     stamp = store.PROCESSED / config.area / "ingest_report.json"
     folders = sorted(

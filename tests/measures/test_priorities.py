@@ -11,12 +11,20 @@ from analysis.sources.priority_register import DEFAULT_CANDIDATES, load_candidat
 
 CANDIDATES = pd.DataFrame(
     [
-        ("Theft", "crime_group", "Theft", "theft", 1, "test"),
-        ("Burglary", "crime_group", "Burglary", "burglar", 2, "test"),
-        ("Anti-social behaviour", "asb", "", r"\basb\b", 1, "test"),
-        ("Domestic abuse", "partner_theme", "", "domestic", 3, "test"),
+        ("Theft", "crime_group", "Theft", "theft", "theft", 1, "test"),
+        ("Burglary", "crime_group", "Burglary", "burglar", "burglar", 2, "test"),
+        ("Anti-social behaviour", "asb", "", r"\basb\b", "litter|dog", 1, "test"),
+        ("Domestic abuse", "partner_theme", "", "domestic", "domestic", 3, "test"),
     ],
-    columns=["candidate", "kind", "crime_group", "partner_keywords", "harm", "harm_source"],
+    columns=[
+        "candidate",
+        "kind",
+        "crime_group",
+        "partner_keywords",
+        "public_keywords",
+        "harm",
+        "harm_source",
+    ],
 )
 
 # 1,000 crimes and ASB: theft 500 (50%: volume 3), burglary 50 (5%: volume 1), ASB 250 (25%: 3)
@@ -42,6 +50,38 @@ FIGURES = {
         {"priority": "Tackle ASB", "indicator": "Fly tipping", "rag": "AMBER"},
     ]},
 }  # fmt: skip
+
+
+def test_public_concern_scores_by_hand():
+    # the survey ranks dog fouling 1st, litter 2nd, burglary 3rd, theft 7th; nothing on
+    # domestic abuse (not scored for it, rather than scored 0)
+    ranked = [
+        {"answer": a, "rank": i}
+        for i, a in enumerate(
+            ["Dog fouling", "Litter", "Burglary", "Noise", "Speeding", "Graffiti", "Theft"], 1
+        )
+    ]
+    figures = {**FIGURES, "public": {"available": True, "concerns": {"ranked": ranked}}}
+    out = propose_priorities(figures, CANDIDATES)
+    rows = {r["candidate"]: r for r in out["candidates"]}
+    assert {k: rows[k]["scores"]["public"] for k in rows} == {
+        "Theft": 1,
+        "Burglary": 3,
+        "Anti-social behaviour": 3,
+        "Domestic abuse": -1,
+    }
+    # theft (3 + 3 + 1 + 1) / 4 = 2.0; burglary (1 + 2 + 2 + 3) / 4 = 2.0;
+    # ASB (3 + 0 + 3 + 1 + 3 + 1) / 6 = 1.83; domestic abuse unchanged 3.0
+    assert [(r["candidate"], r["score"]) for r in out["candidates"]] == [
+        ("Domestic abuse", 3.0),
+        ("Burglary", 2.0),
+        ("Theft", 2.0),
+        ("Anti-social behaviour", 1.83),
+    ]
+    assert (
+        "residents' concern ranked 1 of 7 (Dog fouling)" in rows["Anti-social behaviour"]["reasons"]
+    )
+    assert out["not_scored"] == {}
 
 
 def test_scores_by_hand():

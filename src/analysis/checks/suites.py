@@ -199,7 +199,11 @@ def validate(
     params = {k: plain_value(v) for k, v in parameters.items()}
     # GX fingerprints (hashes) the whole frame and copies it when filtering nulls, so hand
     # it only the columns the suite reads. Missing ones stay missing; row count is kept.
-    used = {exp["kwargs"]["column"] for exp in suite["expectations"] if "column" in exp["kwargs"]}
+    used = set()
+    for exp in suite["expectations"]:
+        kw = exp["kwargs"]
+        used |= {kw[k] for k in ("column", "column_A", "column_B") if k in kw}
+        used |= set(kw.get("column_list") or [])
     frame = df[[c for c in df.columns if c in used]]
     runner = _Runner(frame)
 

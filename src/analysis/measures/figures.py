@@ -298,6 +298,14 @@ def measure_figures(
             previous_rate_per_1000=_round(rate_per_1000(prev_total, population.value), 1),
             significance=test.to_dict(),
         )
+        # three periods' direction: the period before the previous one, where complete
+        before = period.previous().previous()
+        if comparison_status(months_in_data or set(), before)["status"] == "complete":
+            earlier = int(
+                ((area["measure"] == measure) & area["month"].isin(set(before.months))).sum()
+            )
+            out["earlier_total"], out["earlier_period"] = earlier, before.short_label
+            out["direction"] = _direction([earlier, prev_total, total])
     wards = ward_counts(current)
     out["top_wards"] = [
         {

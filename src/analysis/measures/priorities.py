@@ -14,8 +14,10 @@ is scored 0-3 on each criterion that applies to it:
 * **peers**: the area's rank among the force's authorities (ASB only: police.uk gives no
   group counts by authority here): in the top third 3, above the middle 2, else 0.
 * **harm**: the register's weight, 0-3, with its source.
-* **public**: residents' concern from a survey: not yet available (no survey source), so not
-  scored, and said so.
+* **public**: residents' concern, from the concerns question of the period's survey (see
+  :mod:`analysis.measures.survey`): the best rank among the concerns the register's
+  ``public_keywords`` match: in the top three 3, the top six 2, lower 1. Not scored where no
+  survey is available or the survey asked about nothing that matches.
 * **partners**: the partners' indicators under the theme (matched by the register's keywords
   on the indicator and its priority): two or more red 3, one red 2, any amber 1, else 0.
 
@@ -74,6 +76,21 @@ def _partners(indicators: list[dict], pattern: str) -> tuple[int, str]:
     return score, words
 
 
+def _public(concerns: Mapping | None, pattern: str) -> tuple[int, str]:
+    if not concerns or not pattern:
+        return -1, ""
+    rx = re.compile(pattern, re.I)
+    mine = [c for c in concerns["ranked"] if rx.search(c["answer"])]
+    if not mine:
+        return -1, ""
+    best = min(mine, key=lambda c: c["rank"])
+    score = 3 if best["rank"] <= 3 else 2 if best["rank"] <= 6 else 1
+    words = (
+        f"residents' concern ranked {best['rank']} of {len(concerns['ranked'])} ({best['answer']})"
+    )
+    return score, words
+
+
 def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
     """Each candidate's criterion scores (-1 = does not apply) and the reasons, in words."""
     crime, asb = figures.get("crime") or {}, figures.get("asb") or {}
@@ -82,6 +99,8 @@ def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
     incidents = (crime.get("total") or 0) + (asb.get("total") or 0)
     indicators = (figures.get("performance") or {}).get("indicators") or []
     road = figures.get("road_safety") or {}
+    public = figures.get("public") or {}
+    concerns = public.get("concerns") if public.get("available") else None
     out = []
     for c in candidates.itertuples():
         s = dict.fromkeys(CRITERIA, -1)
@@ -101,7 +120,8 @@ def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
                                            g["direction"] if g else None)  # fmt: skip
             else:
                 sig = asb.get("significance") or {}
-                s["trend"], words = _trend(asb.get("change"), bool(sig.get("significant")), None)
+                s["trend"], words = _trend(asb.get("change"), bool(sig.get("significant")),
+                                           asb.get("direction"))  # fmt: skip
                 peers = asb.get("peers") or {}
                 if peers.get("available"):
                     rank, of = peers["rank"], peers["of"]
@@ -117,6 +137,9 @@ def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
                 s["trend"] = 3 if not target["on_track"] else 1 if rising else 0
                 why.append("killed or seriously injured above the target trajectory"
                            if not target["on_track"] else "on the target trajectory")  # fmt: skip
+        s["public"], words = _public(concerns, c.public_keywords)
+        if words:
+            why.append(words)
         s["partners"], words = _partners(indicators, c.partner_keywords)
         if words:
             why.append(words)
@@ -195,5 +218,7 @@ def propose_priorities(
         "current_not_candidates": unknown,
         "stable": not changes,
         "sensitivity": changes,
-        "not_scored": {"public": "no resident survey is configured"},
+        "not_scored": {}
+        if (figures.get("public") or {}).get("available")
+        else {"public": (figures.get("public") or {}).get("note") or "no residents' survey"},
     }

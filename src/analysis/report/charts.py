@@ -379,3 +379,28 @@ def decile_chart(deciles: list[dict], measure: str, period_label: str):
     )
     fig.tight_layout()
     return fig
+
+
+def concerns_chart(concerns: dict, survey: str):
+    """The concerns question's answers as bars with their 95% intervals, most named first."""
+    ranked = concerns["ranked"]
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(ranked) + 1.2))
+    names = [c["answer"] for c in ranked]
+    shares = np.array([c["share_pct"] for c in ranked])
+    err = np.array([[c["share_pct"] - c["lo_pct"] for c in ranked],
+                    [c["hi_pct"] - c["share_pct"] for c in ranked]])  # fmt: skip
+    y = np.arange(len(ranked))
+    ax.barh(y, shares, color=PALETTE["crime"], xerr=err, ecolor="#0b0c0c", capsize=3)
+    ax.set_yticks(y, labels=names)
+    ax.invert_yaxis()
+    for i, c in enumerate(ranked):
+        ax.annotate(f"{c['share_pct']:.1f}%", (c["hi_pct"], i), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=9)  # fmt: skip
+    ax.set_xlim(0, min(100, max([c["hi_pct"] for c in ranked] + [1]) * 1.2))
+    ax.set_xlabel(f"Share of the {concerns['base']:,} who answered (%), with 95% range")
+    ax.set_title(f"{survey}: problems named", loc="left")
+    fig.alt_text = f"Bar chart: {survey}, problems named. " + "; ".join(
+        f"{c['answer']}: {c['share_pct']:.1f}%" for c in ranked
+    )
+    fig.tight_layout()
+    return fig

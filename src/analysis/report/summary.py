@@ -324,6 +324,27 @@ def synthetic_sentence(figures: Mapping) -> str | None:
     )
 
 
+def public_sentence(figures: Mapping) -> str | None:
+    """What residents said: the least-safe rating question and the problem named most often."""
+    public = figures.get("public") or {}
+    if not public.get("available"):
+        return None
+    rated = [q for q in public["questions"] if q.get("positive")]
+    parts = []
+    if rated:
+        low = min(rated, key=lambda q: q["positive"]["share_pct"])
+        answers = " or ".join(a.lower() for a in low["positive"]["answers"])
+        parts.append(f"{fmt_pct(low['positive']['share_pct'])} answered {answers} to "
+                     f"\"{low['question']}\"")  # fmt: skip
+    concerns = (public.get("concerns") or {}).get("ranked") or []
+    if concerns:
+        parts.append(f"the problem named most often was {concerns[0]['answer'].lower()} "
+                     f"({fmt_pct(concerns[0]['share_pct'])})")  # fmt: skip
+    if not parts:
+        return None
+    return f"In the {public['survey']}, " + " and ".join(parts) + "."
+
+
 def priorities_sentence(figures: Mapping) -> str | None:
     """The summary closes with the proposed priorities (scored in their own section)."""
     top = (figures.get("priorities") or {}).get("top")
@@ -336,7 +357,8 @@ def executive_summary(figures: Mapping) -> list[str]:
     """The executive summary as a list of sentences, in reading order.
 
     Order: synthetic warning; for crime then ASB, level and rate followed by change; the wards
-    with most of each; peer ranks; partner indicators rated red; data gaps; proposed priorities.
+    with most of each; peer ranks; partner indicators rated red; what residents said; data gaps;
+    proposed priorities.
     """
     out: list[str | None] = [synthetic_sentence(figures)]
     for measure in MEASURES:
@@ -345,6 +367,7 @@ def executive_summary(figures: Mapping) -> list[str]:
     out += [top_wards_sentence(figures, m) for m in MEASURES if m in figures]
     out.append(peer_sentence(figures))
     out.append(performance_sentence(figures))
+    out.append(public_sentence(figures))
     out += data_gap_sentences(figures)
     out.append(priorities_sentence(figures))
     return [s for s in out if s]

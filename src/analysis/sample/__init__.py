@@ -14,6 +14,8 @@ every place, code and number in it is made up:
 * :mod:`~analysis.sample.partners` and :mod:`~analysis.sample.road_fire`: partner performance
   returns, the DfT road casualty extract and the fire return
   (:func:`generate_partner_sample`);
+* :mod:`~analysis.sample.survey`: three residents' surveys with planted effects
+  (:func:`generate_survey_sample`);
 * :mod:`~analysis.sample.formats`: the real files' layouts and the byte-exact writers.
 
 The generator stands alone: it imports nothing from the pipeline's stages, so the sample
@@ -33,8 +35,10 @@ from pathlib import Path
 from analysis.sample.data_folder import generate_sample
 from analysis.sample.geography import SAMPLE_LABEL
 from analysis.sample.partners import generate_partner_sample
+from analysis.sample.survey import generate_survey_sample
 
-__all__ = ["generate_partner_sample", "generate_sample", "main", "write_sample"]
+__all__ = ["generate_partner_sample", "generate_sample", "generate_survey_sample", "main",
+           "write_sample"]  # fmt: skip
 
 
 def write_sample(out_dir: Path) -> None:
@@ -45,6 +49,7 @@ def write_sample(out_dir: Path) -> None:
     """
     generate_sample(out_dir)
     generate_partner_sample(out_dir)
+    generate_survey_sample(out_dir)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,8 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         gzip=args.gzip,
     )
     partners = generate_partner_sample(args.out_dir, seed=args.seed)
+    surveys = generate_survey_sample(args.out_dir, seed=args.seed)
     print(
-        f"wrote {len(summary['files']) + len(partners['files'])} files "
+        f"wrote {len(summary['files']) + len(partners['files']) + len(surveys['files'])} files "
         f"({summary['rows_total']:,} street-level rows) to {summary['out_dir']} "
         f"in {time.perf_counter() - t0:.1f}s",
         file=sys.stderr,

@@ -5,7 +5,7 @@ Why this module exists
 The proposed priorities are scored over a list of candidate issues: crime groups, ASB, and the
 partners' themes (domestic abuse, substance misuse, re-offending, road safety, fire). Which
 candidates there are, how harmful each is taken to be (0-3) and why, and which words tie a
-partner's indicators to it are the analyst's decisions, kept in a file with the reasons
+partner's indicators (``partner_keywords``) and a survey's concerns (``public_keywords``) to it are the analyst's decisions, kept in a file with the reasons
 beside the numbers, not in code. The harm values shipped are indicative, and say so.
 """
 
@@ -22,7 +22,8 @@ from analysis.errors import input_error
 
 DEFAULT_CANDIDATES = REPO_ROOT / "config" / "priority_candidates.csv"
 KINDS = ("crime_group", "asb", "partner_theme", "road_safety", "fire")
-COLUMNS = ("candidate", "kind", "crime_group", "partner_keywords", "harm", "harm_source")
+COLUMNS = ("candidate", "kind", "crime_group", "partner_keywords", "public_keywords", "harm",
+           "harm_source")  # fmt: skip
 
 
 def load_candidates(path: Path = DEFAULT_CANDIDATES) -> pd.DataFrame:
@@ -40,11 +41,12 @@ def load_candidates(path: Path = DEFAULT_CANDIDATES) -> pd.DataFrame:
                               column="kind")  # fmt: skip
         if r.harm not in ("0", "1", "2", "3"):
             raise input_error(path, f"harm '{r.harm}' is not 0, 1, 2 or 3", row=i, column="harm")
-        try:
-            re.compile(r.partner_keywords)
-        except re.error as exc:
-            raise input_error(path, f"not a valid pattern: {exc}", row=i,
-                              column="partner_keywords") from None  # fmt: skip
+        for column in ("partner_keywords", "public_keywords"):
+            try:
+                re.compile(getattr(r, column))
+            except re.error as exc:
+                raise input_error(path, f"not a valid pattern: {exc}", row=i,
+                                  column=column) from None  # fmt: skip
     if df["candidate"].duplicated().any():
         dup = df.loc[df["candidate"].duplicated(), "candidate"].iloc[0]
         raise input_error(path, f"candidate '{dup}' appears twice", column="candidate")
