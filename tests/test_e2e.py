@@ -143,7 +143,9 @@ def test_every_sample_period_has_context_public_and_priorities(sample_run):
         assert f["crime"]["context"]["funnel"]["available"]
         public = f["public"]
         assert public["available"] and public["concerns"]["ranked"]
-        found = [(d["question"], d["group_value"]) for d in public["differences"] if d["significant"]]
+        found = [
+            (d["question"], d["group_value"]) for d in public["differences"] if d["significant"]
+        ]
         assert found == [(Q_DARK, "25-34")], path.parent.name  # the planted age effect, only
         assert f["priorities"]["candidates"] and "public" not in f["priorities"]["not_scored"]
         assert all(r["reasons"] for r in f["priorities"]["candidates"][:5])

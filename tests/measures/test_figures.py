@@ -116,3 +116,22 @@ def test_group_changes_explain_the_total_by_hand():
     # Holm: the adjusted p-value is at least the raw one, and groups with no rows are listed too
     assert all(g["p_adjusted"] >= g["p_value"] for g in groups.values())
     assert groups["Robbery"]["count"] == 0 and groups["Robbery"]["change"] == 0
+
+
+def test_peers_by_crime_group(tiny):
+    from analysis.measures.figures import peer_comparison
+    from analysis.sources.police_uk_ingest import ingest_files
+    from analysis.sources.population import read_mye
+
+    counts = ingest_files(tiny).lad_counts
+    (period,) = tiny.periods
+    mye = read_mye(tiny.population)
+    # Otherby's only row is drugs (1 per 1,000); Tinytown has no drugs: ranked 2nd of 2
+    drugs = peer_comparison(counts, mye, tiny, period, "crime", 2020, group="Drugs")
+    assert (drugs["rank"], drugs["of"], drugs["rate_per_1000"]) == (2, 2, 0.0)
+    # theft: Tinytown 2 (shoplifting, other theft in Beta; the blank-LSOA row is not counted)
+    theft = peer_comparison(counts, mye, tiny, period, "crime", 2020, group="Theft")
+    assert (theft["rank"], theft["of"], theft["rate_per_1000"]) == (1, 2, 1.0)
+    # every month: 2014's two crimes, 2025's five with a known authority (not the blank LSOA or
+    # the unknown one), two ASB
+    assert counts.groupby("measure")["count"].sum().to_dict() == {"asb": 2, "crime": 7}

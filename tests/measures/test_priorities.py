@@ -84,6 +84,18 @@ def test_public_concern_scores_by_hand():
     assert out["not_scored"] == {}
 
 
+def test_harm_alone_is_not_evidence():
+    # without the partners' returns, domestic abuse has only its harm weight: not scored,
+    # not proposed, and not "consider retiring" either
+    figures = {k: v for k, v in FIGURES.items() if k != "performance"}
+    out = propose_priorities(figures, CANDIDATES, {"current": ["Domestic abuse"]})
+    rows = {r["candidate"]: r for r in out["candidates"]}
+    assert rows["Domestic abuse"]["score"] is None
+    assert rows["Domestic abuse"]["proposal"] == "no evidence in this assessment"
+    assert out["no_evidence"] == ["Domestic abuse"] and "Domestic abuse" not in out["top"]
+    assert out["candidates"][-1]["candidate"] == "Domestic abuse"
+
+
 def test_scores_by_hand():
     out = propose_priorities(FIGURES, CANDIDATES, {"current": ["Burglary", "Theft"]})
     rows = {r["candidate"]: r for r in out["candidates"]}

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputDataError
+from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.police_uk import read_street_file
 from analysis.sources.police_uk_ingest import ingest_files
 from conftest import period_table_of
@@ -52,7 +53,16 @@ def test_area_table_groups_old_and_new_categories(tiny):
     # every row with a known authority and crime type is counted for the peers, once
     kept_or_outside = sum(r["kept"] + r["outside_area"] for r in result.report)
     assert counts["count"].sum() == kept_or_outside
-    assert list(counts.columns) == ["lad_code", "lad_name", "month", "measure", "count"]
+    assert list(counts.columns) == [
+        "lad_code",
+        "lad_name",
+        "month",
+        "measure",
+        "crime_group",
+        "count",
+    ]
+    assert set(counts["crime_group"]) <= set(KNOWN_GROUPS)
+    assert (counts["measure"] == "asb").eq(counts["crime_group"] == "Anti-social behaviour").all()
 
 
 def test_area_rows_are_traceable_and_trimmed(tiny):

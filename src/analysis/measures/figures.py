@@ -200,18 +200,24 @@ def peer_comparison(
     period: Period,
     measure: str,
     pop_year: int,
+    group: str | None = None,
 ) -> dict:
     """The area's rate and rank among the local authorities in the same force files.
 
     police.uk files carry a few rows snapped into neighbouring forces' areas; an authority
-    counts as a peer only if it holds at least ``peer_min_share`` of the force's rows.
+    counts as a peer only if it holds at least ``peer_min_share`` of the force's rows of the
+    measure. With a crime ``group``, the same peers are ranked on that group's rate.
     """
     min_share = float(config.thresholds.get("peer_min_share", 0.01))
     sub = lad_counts[lad_counts["month"].isin(period.months) & (lad_counts["measure"] == measure)]
     per_lad = sub.groupby(["lad_code", "lad_name"])["count"].sum().reset_index()
     if per_lad.empty:
         return {"available": False, "note": "No force data for this period."}
+    # the peers are the authorities with the force's rows of the measure, whatever the group
     per_lad = per_lad[per_lad["count"] >= per_lad["count"].sum() * min_share]
+    if group is not None:  # an authority with none of the group is a peer with a count of 0
+        of_group = sub[sub["crime_group"] == group].groupby("lad_code")["count"].sum()
+        per_lad["count"] = per_lad["lad_code"].map(of_group).fillna(0).astype("int64")
     pops = mye[mye["year"] <= pop_year].sort_values("year").groupby("code").last()
     per_lad["population"] = per_lad["lad_code"].map(pops["population"])
     no_pop = per_lad[per_lad["population"].isna()]["lad_name"].tolist()
@@ -442,6 +448,11 @@ def build_figures(
         figures[measure]["peers"] = peer_comparison(
             lad_counts, mye, config, period, measure, population.year
         )
+        for g in figures[measure].get("by_group_change") or []:
+            peers = peer_comparison(lad_counts, mye, config, period, measure, population.year,
+                                    group=g["group"])  # fmt: skip
+            g["peer_rank"] = peers["rank"] if peers["available"] else None
+            g["peer_of"] = peers["of"] if peers["available"] else None
         if wards is not None:
             rows = ptable[(ptable["measure"] == measure) & ptable["in_period"]]
             figures[measure]["context"] = context_figures(rows, wards, deprivation)

@@ -11,8 +11,8 @@ is scored 0-3 on each criterion that applies to it:
 * **trend**: a rise beyond normal variation (Holm-adjusted across groups) 3; rising three
   periods running 2; a rise within normal variation 1; a fall or no change 0. Road safety: KSI
   casualties above the target trajectory 3, on it but rising 1, else 0.
-* **peers**: the area's rank among the force's authorities (ASB only: police.uk gives no
-  group counts by authority here): in the top third 3, above the middle 2, else 0.
+* **peers**: the area's rate's rank among the force's authorities, for the crime group or
+  ASB (rank 1 = highest rate): in the top third 3, above the middle 2, else 0.
 * **harm**: the register's weight, 0-3, with its source.
 * **public**: residents' concern, from the concerns question of the period's survey (see
   :mod:`analysis.measures.survey`): the best rank among the concerns the register's
@@ -23,7 +23,10 @@ is scored 0-3 on each criterion that applies to it:
 
 A candidate's score is the weighted mean of the criteria that apply to it (weights from the
 area's ``priorities.weights``, default 1 each), so an issue is not marked down for criteria
-that do not exist for it; the table shows how many were scored. Candidates are ranked by
+that do not exist for it; the table shows how many were scored. A candidate with nothing but
+its harm weight (no data on it in this assessment: a partner theme without returns or survey)
+is not scored or proposed: harm is a weight, not evidence; it is listed as "no evidence in this
+assessment", so a theme is never proposed, or retired, on no data. Candidates are ranked by
 score, then harm, then name. Against the partnership's current priorities
 (``priorities.current``): in the top five and current "remains a priority", in the top five
 and not current "emerging", current and not in the top five "consider retiring". The
@@ -118,6 +121,11 @@ def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
                 change = g["change"] if g else None
                 s["trend"], words = _trend(change, bool(g and g["significant"]),
                                            g["direction"] if g else None)  # fmt: skip
+                if g and g.get("peer_rank"):
+                    rank, of = g["peer_rank"], g["peer_of"]
+                    s["peers"] = 3 if rank <= of / 3 else 2 if rank <= of / 2 else 0
+                    if s["peers"]:
+                        why.append(f"ranked {rank} of {of} authorities in the force")
             else:
                 sig = asb.get("significance") or {}
                 s["trend"], words = _trend(asb.get("change"), bool(sig.get("significant")),
@@ -156,8 +164,11 @@ def _ranked(scored: list[dict], weights: Mapping[str, float]) -> list[dict]:
         used = {k: v for k, v in c["scores"].items() if v >= 0 and weights.get(k, 0) > 0}
         total_w = sum(weights[k] for k in used)
         score = sum(weights[k] * v for k, v in used.items()) / total_w if total_w else 0.0
-        rows.append({**c, "score": round(score, 2), "criteria_scored": len(used)})
-    rows.sort(key=lambda r: (-r["score"], -r["scores"]["harm"], r["candidate"]))
+        evidence = bool(set(used) - {"harm"})  # harm alone is a weight, not evidence
+        rows.append({**c, "score": round(score, 2) if evidence else None,
+                     "criteria_scored": len(used), "evidence": evidence})  # fmt: skip
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["scores"]["harm"],
+                             r["candidate"]))  # fmt: skip
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
     return rows
@@ -191,9 +202,11 @@ def propose_priorities(
     current = [str(x) for x in settings.get("current") or []]
     scored = candidate_scores(figures, candidates)
     ranked = _ranked(scored, weights)
-    top = {r["candidate"] for r in ranked[:TOP]}
+    top = {r["candidate"] for r in ranked[:TOP] if r["evidence"]}
     for r in ranked:
-        if r["candidate"] in top:
+        if not r["evidence"]:
+            r["proposal"] = "no evidence in this assessment"
+        elif r["candidate"] in top:
             r["proposal"] = (
                 "remains a priority"
                 if r["candidate"] in current
@@ -205,14 +218,15 @@ def propose_priorities(
     for k in CRITERIA:
         for factor in (0.5, 1.5):
             moved = {**weights, k: weights[k] * factor}
-            other = {r["candidate"] for r in _ranked(scored, moved)[:TOP]}
+            other = {r["candidate"] for r in _ranked(scored, moved)[:TOP] if r["evidence"]}
             if other != top:
                 changes.append({"criterion": k, "factor": factor,
                                 "in": sorted(other - top), "out": sorted(top - other)})  # fmt: skip
     unknown = sorted(set(current) - {r["candidate"] for r in ranked})
     return {
         "candidates": ranked,
-        "top": [r["candidate"] for r in ranked[:TOP]],
+        "top": [r["candidate"] for r in ranked[:TOP] if r["evidence"]],
+        "no_evidence": [r["candidate"] for r in ranked if not r["evidence"]],
         "weights": weights,
         "current": current,
         "current_not_candidates": unknown,

@@ -19,7 +19,7 @@ def priorities_table(priorities: dict) -> pd.DataFrame:
     apply), the proposal against current priorities and the reasons."""
     rows = priorities["candidates"]
     table = {"Rank": [r["rank"] for r in rows], "Issue": [r["candidate"] for r in rows],
-             "Score (0-3)": [f"{r['score']:.2f}" for r in rows]}  # fmt: skip
+             "Score (0-3)": ["–" if r["score"] is None else f"{r['score']:.2f}" for r in rows]}  # fmt: skip
     for k in CRITERIA:
         if k in priorities.get("not_scored", {}):
             continue
@@ -49,6 +49,9 @@ def priorities_markdown(priorities: dict) -> str:
             text += f" Consider retiring or reshaping: {join_names(retire)}."
         if priorities["current_not_candidates"]:
             text += f" Not among the candidates scored: {join_names(priorities['current_not_candidates'])}."
+    if priorities.get("no_evidence"):
+        text += (" Not scored, because this assessment has no data on them beyond their harm "
+                 f"weight: {join_names(priorities['no_evidence'])}.")  # fmt: skip
     if priorities["stable"]:
         text += " The top five stay the same when any one weight is halved or increased by half."
     else:

@@ -5,8 +5,8 @@ Output (under ``data/processed/<area>/``):
 * ``police_uk_area.parquet`` - the area's rows, all months: month, crime_id, lsoa_code,
   lsoa_name, lsoa_vintage, lad_code, crime_type, crime_group, measure, longitude, latitude,
   source_file, source_row.
-* ``lad_month_counts.parquet`` - rows per local authority, month and measure for every
-  authority in the force files (the peer comparison).
+* ``lad_month_counts.parquet`` - rows per local authority, month, measure and crime group
+  for every authority in the force files (the peer comparisons).
 * ``ingest_report.json`` - per file: rows read, rows with a blank LSOA, rows whose LSOA is
   in no lookup, rows outside the area, rows kept. Nothing is dropped without being counted.
 
@@ -38,13 +38,18 @@ from analysis.checks.arrow import ArrowSuite, Tally
 from analysis.checks.results import CheckResult, raise_for_critical
 from analysis.config import AreaConfig
 from analysis.errors import InputDataError
-from analysis.sources.crime_types import ASB, CRIME_GROUPS, KNOWN_CRIME_TYPES, group_of
+from analysis.sources.crime_types import (
+    ASB,
+    CRIME_GROUPS,
+    KNOWN_CRIME_TYPES,
+    KNOWN_GROUPS,
+    group_of,
+)
 from analysis.sources.lookups import LsoaIndex, read_lsoa_lookup
 from analysis.sources.police_uk import StreetFile, discover, read_street_file
 
 log = logging.getLogger(__name__)
 
-MEASURES = ("crime", "asb")  # index = the measure code used in the per-file counts
 AREA_COLUMNS = [
     "month", "crime_id", "lsoa_code", "lsoa_name", "lsoa_vintage", "lad_code", "crime_type",
     "crime_group", "measure", "longitude", "latitude", "source_file", "source_row",
@@ -58,7 +63,7 @@ class FileScan:
     account: dict  # rows read, blank LSOA, LSOA not in lookup, outside the area, kept
     falls_within: str | None  # the file's commonest "Falls within" value
     area_rows: pa.Table | None  # the area's rows (AREA_COLUMNS less crime_group and measure)
-    lad_counts: tuple[np.ndarray, np.ndarray]  # (lad row x measures + measure code, count)
+    lad_counts: tuple[np.ndarray, np.ndarray]  # (lad row x groups + group code, count)
     tallies: list[Tally]  # the raw suite's rules on this file
 
 
@@ -105,13 +110,14 @@ class Scanner:
         unknown_rows = int(per_lsoa[:-1][~known[:-1]].sum())
         n_kept = int(per_lsoa[kept_value].sum())
 
-        measure = np.append(_measure_codes(crime_type.dictionary), -1)  # per type value
-        by_measure = np.zeros((n_lsoa, len(MEASURES)), dtype=np.int64)
-        for code in range(len(MEASURES)):
-            by_measure[:, code] = pairs[:, measure == code].sum(axis=1)
-        lad_keys = lad[known].astype(np.int64)[:, None] * len(MEASURES) + np.arange(len(MEASURES))
-        bins = np.bincount(lad_keys.ravel(), weights=by_measure[known].ravel()).astype(np.int64)
-        nz = np.flatnonzero(bins)  # (authority, measure) pairs present, and their counts
+        group = np.append(_group_codes(crime_type.dictionary), -1)  # per type value
+        n_groups = len(KNOWN_GROUPS)
+        by_group = np.zeros((n_lsoa, n_groups), dtype=np.int64)
+        for code in range(n_groups):  # a dozen groups, not rows
+            by_group[:, code] = pairs[:, group == code].sum(axis=1)
+        lad_keys = lad[known].astype(np.int64)[:, None] * n_groups + np.arange(n_groups)
+        bins = np.bincount(lad_keys.ravel(), weights=by_group[known].ravel()).astype(np.int64)
+        nz = np.flatnonzero(bins)  # (authority, crime group) pairs present, and their counts
 
         area_rows = None
         if n_kept:  # rows only for a file that has some of the area's rows
@@ -163,11 +169,11 @@ class Scanner:
         )
 
 
-def _measure_codes(types: pa.Array) -> np.ndarray:
-    """Per distinct crime type: 0 crime, 1 ASB, -1 a type we do not know (not counted)."""
+def _group_codes(types: pa.Array) -> np.ndarray:
+    """Per distinct crime type: its group's index in KNOWN_GROUPS, -1 if unknown (not counted)."""
     text = types.to_numpy(zero_copy_only=False)
-    known = np.isin(text, np.array(list(CRIME_GROUPS), dtype=object))
-    return np.where(known, np.where(text == ASB, 1, 0), -1).astype(np.int8)
+    index = {g: i for i, g in enumerate(KNOWN_GROUPS)}
+    return np.array([index.get(CRIME_GROUPS.get(t), -1) for t in text], dtype=np.int16)
 
 
 def _plain_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -308,7 +314,7 @@ def build_area_table(parts: list[pa.Table]) -> pd.DataFrame:
 def lad_month_counts(
     files: list[StreetFile], scans: list[FileScan], geo: LsoaIndex
 ) -> pd.DataFrame:
-    """Rows per local authority, month and measure across every file read (the peers)."""
+    """Rows per local authority, month, measure and crime group across every file read (peers)."""
     keys = [s.lad_counts[0] for s in scans]
     sizes = [len(k) for k in keys]
     counts = pd.DataFrame(
@@ -320,16 +326,18 @@ def lad_month_counts(
     )
     counts = counts.groupby(["key", "month"], as_index=False)["count"].sum()
     key = counts["key"].to_numpy(dtype=np.int64)
-    lads = geo.lads.iloc[key // len(MEASURES)]
+    lads = geo.lads.iloc[key // len(KNOWN_GROUPS)]
+    groups = np.asarray(KNOWN_GROUPS, dtype=object)[key % len(KNOWN_GROUPS)]
     out = pd.DataFrame(
         {
             "lad_code": lads["lad_code"].to_numpy(),
             "lad_name": lads["lad_name"].to_numpy(),
             "month": counts["month"].to_numpy(),
-            "measure": np.asarray(MEASURES, dtype=object)[key % len(MEASURES)],
+            "measure": np.where(groups == ASB, "asb", "crime"),
+            "crime_group": groups,
             "count": counts["count"].to_numpy(dtype=np.int64),
         }
     )
-    for col in ("lad_code", "lad_name", "month", "measure"):
+    for col in ("lad_code", "lad_name", "month", "measure", "crime_group"):
         out[col] = out[col].astype("str")
-    return out.sort_values(["lad_code", "month", "measure"]).reset_index(drop=True)
+    return out.sort_values(["lad_code", "month", "measure", "crime_group"]).reset_index(drop=True)
