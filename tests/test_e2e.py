@@ -69,7 +69,7 @@ def test_sample_writes_every_period_and_the_index(sample_run):
             "performance.html",
             "road_safety.html",
             "fire.html",
-            "data_quality.html",
+            "technical.html",
             "analyst/crime.html",
             "figures.json",
             "manifest.json",
@@ -296,7 +296,7 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
             ["All recorded crime", "per 1,000 residents", "Hotspots", "Peer comparison"],
         ),
         (
-            "data_quality.html",
+            "technical.html",
             [
                 "Validation summary",
                 "Raw police.uk extract",
@@ -393,9 +393,15 @@ def test_assessment_document_reads_on_desktop_and_phone(sample_run, tmp_path):
     browser = _chromium_or_skip()
     folder = sample_run / "sample" / "fy2024-25"
     html = (folder / "assessment.html").read_text()
-    for needle in ('href="#summary"', 'id="crime"', 'id="asb"', 'id="data_quality"', "Glossary of terms",
-                   "Executive summary", 'id="provenance"', "SHA-256"):  # fmt: skip
+    for needle in ('href="#summary"', 'id="crime"', 'id="asb"', 'id="background"', "Glossary of terms",
+                   "Executive summary", 'id="provenance"', 'href="technical.html"',
+                   "Regulation 5 of the Crime and Disorder", 'class="csp-cover"'):  # fmt: skip
         assert needle in html, needle
+    # the public document holds no back-office material: that is in the technical appendix
+    for forbidden in ("Validation summary", "SHA-256", "Configuration used", "lsoa_code",
+                      "police_uk/", ".csv", "target_kind", "p = "):  # fmt: skip
+        assert forbidden not in html, f"the public document shows {forbidden!r}"
+    assert "SHA-256" in (folder / "technical.html").read_text()
     assert not shows_code(html) and "Traceback" not in html
     for forbidden in (str(REPO), "/root/", "/home/", "/tmp/"):
         assert forbidden not in html, f"reviewer document contains a local path ({forbidden})"
@@ -441,7 +447,7 @@ def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
         tmp_path / "outputs" / "sample" / "fy2024-25",
     )
     reviewer = sorted(p.name for p in a.glob("*.html"))
-    assert {"assessment.html", "crime.html", "asb.html", "data_quality.html"} <= set(reviewer)
+    assert {"assessment.html", "crime.html", "asb.html", "technical.html"} <= set(reviewer)
     for name in ["figures.json", "validation.json", *reviewer]:
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs between runs"
 

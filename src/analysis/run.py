@@ -21,6 +21,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import nbformat
+
 from analysis import store
 from analysis.config import REPO_ROOT, AreaConfig, ConfigError, check_inputs_exist, load_config
 from analysis.errors import PipelineError
@@ -33,8 +35,14 @@ from analysis.pipeline import (
     load_processed,
     prepare_period,
 )
+from analysis.report.commentary import commentary_cell_source, commentary_files, load_commentary
 from analysis.report.document import assemble
-from analysis.report.render import provenance_html, render_notebook, write_index
+from analysis.report.render import (
+    provenance_html,
+    render_notebook,
+    short_provenance_html,
+    write_index,
+)
 from analysis.sources.partners import configured_files
 from analysis.sources.survey import survey_settings
 
@@ -52,7 +60,7 @@ SECTIONS = [
     ("fire", "Fire and rescue activity", "50_fire.ipynb", {}),
     ("public", "Listening to the public", "55_public.ipynb", {}),
     ("priorities", "Proposed priorities", "60_priorities.ipynb", {}),
-    ("data_quality", "Data sources and caveats", "10_data_quality.ipynb", {}),
+    ("technical", "Technical appendix", "10_data_quality.ipynb", {}),
 ]
 PACKAGES = ["pandas", "pyarrow", "numpy", "scipy", "matplotlib", "seaborn", "great-expectations",
             "papermill", "nbconvert", "duckdb"]  # fmt: skip
@@ -84,9 +92,13 @@ def _git_state() -> dict:
                 check=True,
             ).stdout.strip()
         )
-        return {"commit": commit, "dirty": dirty}
+        date = subprocess.run(
+            ["git", "log", "-1", "--format=%cs"], cwd=REPO_ROOT, capture_output=True, text=True,
+            check=True,
+        ).stdout.strip()  # fmt: skip
+        return {"commit": commit, "dirty": dirty, "date": date or None}
     except (OSError, subprocess.CalledProcessError):
-        return {"commit": None, "dirty": None}
+        return {"commit": None, "dirty": None, "date": None}
 
 
 def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -> dict:
@@ -186,6 +198,12 @@ def _build_period(
     figures = prepare_period(config, data, period, build)
     rel_build = os.path.relpath(build, REPO_ROOT)
     provenance = manifest(config, data, period, started)
+    commentary = load_commentary(config.source_file.parent, config.area, period.slug, figures,
+                                 [sid for sid, *_ in SECTIONS])  # fmt: skip
+    provenance["inputs"] += [
+        {"file": c.path.relative_to(config.source_file.parent).as_posix(), "sha256": c.sha256,
+         "rows": None, "kind": "commentary"} for c in commentary.values()
+    ]  # fmt: skip
     footer = provenance_html(provenance)
     banner = (
         "Synthetic sample data: every number on this page comes from a generated, fictional area "
@@ -222,6 +240,12 @@ def _build_period(
         )
         if kernel:
             kernel.reset()
+        if sid in commentary:  # the analysts' words, under the generated text
+            done = nbformat.read(executed, as_version=4)
+            cell = nbformat.v4.new_markdown_cell(commentary_cell_source(commentary[sid]))
+            cell["id"] = "commentary"
+            done.cells.append(cell)
+            nbformat.write(done, executed)
         for with_code, out in (
             (False, build / f"{sid}.html"),
             (True, build / "analyst" / f"{sid}.html"),
@@ -238,18 +262,36 @@ def _build_period(
             )
         sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
         executed_sections.append((sid, title, executed))
+    public = [s for s in executed_sections if s[0] != "technical"]
+    unchecked = [f"{n} (commentary on {dict((a, t) for a, t, _ in executed_sections)[c.section].lower()})"
+                 for c in commentary.values() for n in c.unchecked]  # fmt: skip
     render_notebook(
-        assemble(figures, executed_sections),
+        assemble(
+            figures,
+            public,
+            produced=_produced(provenance),
+            unchecked=unchecked,
+            partners=[str(p) for p in config.raw.get("partnership") or []],
+        ),
         build / "assessment.html",
         with_code=False,
         title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
         nav_html=_nav(config, period, "assessment"),
         banner=banner,
-        footer_html=footer,
+        footer_html=short_provenance_html(provenance),
     )
     (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
     provenance["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")
+
+
+def _produced(provenance: dict) -> str | None:
+    """The cover's date of production: the pipeline commit's date (stable between re-runs)."""
+    date = (provenance.get("git") or {}).get("date")
+    if not date:
+        return None
+    d = dt.date.fromisoformat(date)
+    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def _prepare(area: str, data_dir: str | None) -> AreaConfig:
@@ -352,11 +394,13 @@ def make_dependencies(area: str, data_dir: str | None, run_args: str) -> str:
     manifests = []
     for period in config.periods:
         raw = [str(f.path) for f in files if month_index(f.month) <= month_index(period.end)]
+        notes = [str(p) for p in commentary_files(config.source_file.parent, config.area,
+                                                  period.slug)]  # fmt: skip
         target = OUTPUTS / config.area / period.slug / "manifest.json"
         manifests.append(str(target))
         lines += [
-            f"{target}: {esc(raw + common + notebooks + code)} \\\n  "
-            + f"{listing(period.slug, raw)} | {stamp}",
+            f"{target}: {esc(raw + common + notes + notebooks + code)} \\\n  "
+            + f"{listing(period.slug, raw + notes)} | {stamp}",
             f"\t$(PY) -m analysis.run {run_args} --step periods --period {period.slug}",
             "",
         ]

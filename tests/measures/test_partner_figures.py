@@ -161,7 +161,10 @@ def test_absent_sections_are_none_with_a_note(sample, tmp_path):
     assert set(figs["notes"]) == {"performance", "road_safety", "fire"}
     assert "No partner performance return was found" in figs["notes"]["performance"]
     figs = partner_figures(None, out, "2024-04", "2025-03", "2024/25")
-    assert figs["notes"]["fire"] == "No fire and rescue service return is configured for this area."
+    assert (
+        figs["notes"]["fire"]
+        == "This assessment has no fire and rescue service return for the area."
+    )
 
 
 @pytest.mark.parametrize(

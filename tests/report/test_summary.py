@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,8 @@ import pytest
 from analysis.report.summary import (
     NOT_SIGNIFICANT,
     SIGNIFICANT,
-    UNIT_NUMBERS,
     executive_summary,
+    figure_numbers,
     fmt_count,
     fmt_pct,
     fmt_rate,
@@ -290,7 +290,7 @@ def test_no_comparison_uses_the_figures_note_and_flags_gaps():
         "Rates use the ONS mid-2020 population estimate, the latest available (mid-2025 is not in "
         "the population file), so they will be slightly out if the population has changed since."
     ) in summary
-    assert "Of 41 data checks, 2 raised warnings; see the data notes." in summary
+    assert "Of 41 data checks, 2 raised warnings; see the technical appendix." in summary
     assert not any("rated red" in s for s in summary)  # no performance key: nothing said
 
 
@@ -362,54 +362,8 @@ def test_summary_on_the_tiny_area(figures_tiny):
 # ----------------------------------------------------------------------------- traceability
 
 
-def _leaves(obj: object, key: str = "", skip: tuple[str, ...] = ("config",)) -> Iterator:
-    """(key, value) for every leaf; list items inherit the list's key."""
-    if isinstance(obj, Mapping):
-        for k, v in obj.items():
-            if k not in skip:
-                yield from _leaves(v, k, skip)
-    elif isinstance(obj, list | tuple):
-        for v in obj:
-            yield from _leaves(v, key, skip)
-    else:
-        yield key, obj
-
-
-def is_pct_key(key: str) -> bool:
-    return key.endswith("_pct") or key.endswith("share")
-
-
-def traced_numbers(figures: Mapping) -> set[str]:
-    """Every way a figures.json value may be written in the prose, by what the value is.
-
-    Percentages (``change_pct``, ``share``, ``top_wards_share``) as "14.0%", rates (keys with
-    ``rate``) as "89.9", years as "2020", other whole numbers as counts "2,840" or ordinals
-    "3rd", all without sign (direction is said in words); a text leaf (period label,
-    comparison note, month, indicator name) contributes the numbers written in it. The
-    configuration copy is skipped: the summary must not quote thresholds or file names. Typed
-    this way, "12.0%" cannot pass as the 12 of ``months_expected``.
-    """
-    out = set(UNIT_NUMBERS)
-    for key, leaf in _leaves(figures):
-        if isinstance(leaf, bool) or leaf is None:
-            continue
-        if isinstance(leaf, int | float):
-            v = abs(leaf)
-            if is_pct_key(key):
-                out.add(fmt_pct(v))
-            elif "rate" in key:
-                out.add(fmt_rate(v))
-            elif key.endswith("year"):  # a year is written without a separator: mid-2020
-                out.add(str(v))
-            elif isinstance(leaf, int):
-                out |= {fmt_count(v), ordinal(v)}
-        elif isinstance(leaf, str):
-            out |= set(numbers_in(leaf))
-    return out
-
-
 def untraced(sentences: list[str], figures: Mapping) -> list[tuple[str, str]]:
-    allowed = traced_numbers(figures)
+    allowed = figure_numbers(figures)
     return [(n, s) for s in sentences for n in numbers_in(s) if n not in allowed]
 
 

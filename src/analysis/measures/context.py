@@ -230,7 +230,7 @@ def context_figures(
         "concentration": concentration(current["lsoa_code"].value_counts(), len(lsoas)),
     }
     if deprivation is None:
-        note = "No deprivation file is configured, so ward rates and deprivation are not shown."
+        note = "This assessment has no deprivation data for the area, so ward rates and deprivation are not shown."
         out["funnel"] = {"available": False, "note": note}
         out["deprivation"] = {"available": False, "note": note}
         return out

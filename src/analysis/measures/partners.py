@@ -145,7 +145,7 @@ def _performance_figures(
 ) -> tuple[dict | None, str | None]:
     patterns = settings.get("performance")
     if not patterns:
-        return None, "No partner performance returns are configured for this area."
+        return None, "This assessment has no partners' performance returns for the area."
     if df is None:
         shown = patterns if isinstance(patterns, str) else ", ".join(patterns)
         return None, f"No partner performance return was found ({shown})."
@@ -253,7 +253,7 @@ def _road_figures(
 ) -> tuple[dict | None, str | None]:
     road = settings.get("road_safety")
     if not road:
-        return None, "No road safety data is configured for this area."
+        return None, "This assessment has no road casualty data for the area."
     if table is None:
         files = road.get("return") or f"{road.get('collisions')}, {road.get('casualties')}"
         return None, f"No road safety data was found ({files})."
@@ -295,7 +295,7 @@ def _fire_figures(
     period_label: str,
 ) -> tuple[dict | None, str | None]:
     if not settings.get("fire"):
-        return None, "No fire and rescue service return is configured for this area."
+        return None, "This assessment has no fire and rescue service return for the area."
     if tidy is None:
         return None, f"No fire and rescue service return was found ({settings['fire']})."
     ps, pe = _month(period_start), _month(period_end)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.periods import month_label
 from analysis.report import summary
-from analysis.report.formatting import fmt_int, fmt_pct, with_p_value
+from analysis.report.formatting import fmt_int, fmt_pct
 from analysis.report.summary import join_names
 
 
@@ -22,8 +22,7 @@ def headline_markdown(figures: dict, measure: str) -> str:
         f"**Level:** {fmt_int(fig['total'])} {noun} in {figures['period']['label']}, "
         f"**{fig['rate_per_1000']:.1f} per 1,000 residents** "
         f"(population {pop['value']:,}: {pop['note']}).",
-        "**Annual change:** "
-        + with_p_value(summary.change_sentence(figures, measure), fig["significance"]),
+        "**Annual change:** " + summary.change_sentence(figures, measure),
     ]
     peers = fig.get("peers") or {}
     if peers.get("available"):

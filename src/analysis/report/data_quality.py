@@ -106,6 +106,17 @@ def data_notes(figures: dict, checks: list[dict], files: list[dict]) -> str:
     comparison = figures["crime"]["comparison"]
     if comparison["status"] != "complete":
         notes.append(f"**Comparison:** {comparison['note']}")
+    tests, level = [], None
+    for measure, label in (("crime", "recorded crime"), ("asb", "ASB")):
+        sig = (figures.get(measure) or {}).get("significance")
+        if sig:
+            extra = f", dispersion {sig['dispersion']:.2f}" if sig.get("dispersion") else ""
+            tests.append(f"{label} p = {sig['p_value']:.3g} ({sig['method']}{extra})")
+            level = sig["level"]
+    if tests:
+        notes.append("**Tests of change** (the document says only whether a change is beyond "
+                     f"normal variation, at the {level:g} level): "
+                     + "; ".join(tests) + ".")  # fmt: skip
     warnings = [c for c in checks if c["severity"] == "warning" and not c["success"]]
     if warnings:
         notes.append(

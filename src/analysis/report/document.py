@@ -1,6 +1,8 @@
 """The assessment document: every section of a period in one reviewer page, in the order of
-a published strategic assessment (introduction, executive summary, overview, crime and ASB,
-partners' performance, road safety, fire, data sources and caveats, glossary).
+a published strategic assessment (cover, contents, introduction, executive summary, overview,
+crime and ASB, the crime picture in context, partners' performance, road safety, fire,
+listening to the public, proposed priorities, background and data, glossary). The technical
+appendix (checks, files, configuration, provenance) is a page of its own.
 
 The section notebooks are executed separately (each is also a page of its own); this module
 concatenates their output cells behind generated front matter into one notebook, which the
@@ -9,12 +11,14 @@ renderer turns into one self-contained HTML page with a table of contents.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import nbformat
 
 from analysis.report.formatting import fmt_int, fmt_pct
 from analysis.report.render import REVIEWER_HIDDEN_TAGS
+from analysis.report.summary import join_names
 
 GLOSSARY = {
     "ASB": "Anti-social behaviour: incidents reported to the police that cause or are likely to cause "
@@ -80,25 +84,76 @@ def _summary(figures: dict) -> list[str]:
     return executive_summary(figures)
 
 
+# The sections of the public document that need a source the area may not have, and how the
+# data note names the missing source in plain words.
+NEEDS = {
+    "performance": ("performance", "partners' performance returns",
+                    "partners' performance returns against the partnership's targets"),
+    "road_safety": ("road_safety", "road casualty data",
+                    "road casualties: the Department for Transport's road safety data"),
+    "fire": ("fire", "fire and rescue service activity data",
+             "fire and rescue: the fire and rescue service's activity return"),
+}  # fmt: skip
+TECHNICAL = "technical"  # the technical appendix: its own page, never in the public document
+
+
+def has_data(sid: str, figures: dict) -> bool:
+    """Whether a section has anything to show; those without are left out of the document."""
+    if sid in NEEDS:
+        return bool(figures.get(NEEDS[sid][0]))
+    if sid == "public":
+        return bool((figures.get("public") or {}).get("available"))
+    return sid != TECHNICAL
+
+
+def _missing_sources(figures: dict, sids: list[str]) -> list[str]:
+    out = [NEEDS[s][1] for s in sids if s in NEEDS and not has_data(s, figures)]
+    if "public" in sids and not has_data("public", figures):
+        out.append("a residents' survey")
+    return out
+
+
+def cover(figures: dict, produced: str | None, partners: list[str]) -> nbformat.NotebookNode:
+    """The cover: what, where, when, by whom; a page of its own when printed."""
+    name, label = figures["area"]["name"], figures["period"]["label"]
+    lines = [
+        '<section class="csp-cover">',
+        '<p class="csp-cover-kicker">Community Safety Partnership</p>',
+        "<h1>Community Safety Strategic Assessment</h1>",
+        f'<p class="csp-cover-area">{html.escape(name)}</p>',
+        f'<p class="csp-cover-period">{html.escape(label)}</p>',
+    ]
+    if partners:
+        lines.append(f"<p>Prepared for the partnership: {html.escape(join_names(partners))}.</p>")
+    if produced:
+        lines.append(f"<p>Produced {html.escape(produced)}.</p>")
+    if figures["area"]["synthetic"]:
+        lines.append(
+            '<p class="csp-cover-synthetic"><strong>Synthetic sample data.</strong> This document '
+            "is produced from a generated, fictional area to show what the pipeline produces; no "
+            "figure in it describes a real place.</p>"
+        )
+    lines.append("</section>")
+    return _md("\n".join(lines), anchor="top")
+
+
 def front_matter(
     figures: dict, toc: list[tuple[str, str]], sentences: list[str]
 ) -> list[nbformat.NotebookNode]:
+    """Contents, introduction, executive summary and overview."""
     name, label = figures["area"]["name"], figures["period"]["label"]
-    cells = [_md(f"# Community Safety Strategic Assessment\n\n## {name}: {label}", anchor="top")]
-    if figures["area"]["synthetic"]:
-        cells.append(
-            _md(
-                "**Synthetic sample data.** This document is produced from a generated, fictional area "
-                "to show what the pipeline produces; no figure in it describes a real place."
-            )
-        )
-    cells.append(
+    cells = [
         _md(
-            "**Contents**\n\n"
-            + "\n".join(
-                f"{i}. [{title}](#{anchor})" for i, (anchor, title) in enumerate(toc, start=1)
-            )
+            '<nav class="csp-contents" aria-labelledby="contents">\n\n<h2 id="contents">Contents</h2>\n\n'
+            + "\n".join(f"{i}. [{title}](#{anchor})" for i, (anchor, title) in enumerate(toc, 1))
+            + "\n\n</nav>"
         )
+    ]
+    compared = figures["crime"].get("previous_total") is not None
+    comparison = (
+        f"and compares it with {figures['period']['previous']['label']}"
+        if compared
+        else f"(there is no data for {figures['period']['previous']['label']} to compare it with)"
     )
     cells.append(
         _md(
@@ -106,10 +161,9 @@ def front_matter(
             f"{name} Community Safety Partnership brings together the agencies responsible for reducing crime "
             "and disorder. Each year it must assess the levels and patterns of crime, anti-social behaviour and "
             "substance misuse, review progress against its priorities and set priorities for the year ahead. "
-            f"This assessment covers **{label}** and compares it with {figures['period']['previous']['label']}. "
-            "Every figure in it is produced by a reproducible pipeline from the sources listed under *Data "
-            "sources and caveats*, and can be traced to `figures.json` and the inputs listed in the provenance "
-            "note at the end.",
+            f"This assessment covers **{label}** {comparison}. Every figure in it is produced by a "
+            "reproducible pipeline from the sources listed under *Background and data*; the technical "
+            "appendix lists every check, file and setting used.",
             anchor="introduction",
         )
     )
@@ -124,28 +178,81 @@ def front_matter(
     return cells
 
 
+def background(figures: dict, sids: list[str], unchecked: list[str]) -> nbformat.NotebookNode:
+    """The statutory basis and a short data note, in plain words; detail is in the appendix."""
+    name = figures["area"]["name"]
+    months = figures.get("months_present")
+    text = (
+        "## Background and data\n\n"
+        "Community Safety Partnerships must carry out an annual strategic assessment of crime and "
+        "disorder under Regulation 5 of the Crime and Disorder (Formulation and Implementation of "
+        "Strategy) Regulations 2007. This assessment is based on published and partner data:\n\n"
+        f"- recorded crime and anti-social behaviour: police.uk street-level data ({months} months "
+        "of the period); locations are approximate, to protect privacy;\n"
+        "- population: Office for National Statistics mid-year estimates;\n"
+        "- wards and neighbourhoods: Office for National Statistics lookups"
+    )
+    context = (figures["crime"].get("context") or {}).get("deprivation") or {}
+    if context.get("available"):
+        text += ";\n- deprivation: the English Indices of Deprivation"
+    for sid, (_key, _missing, words) in NEEDS.items():
+        if sid in sids and has_data(sid, figures):
+            text += f";\n- {words}"
+    if "public" in sids and has_data("public", figures):
+        text += f";\n- residents' views: the {figures['public']['survey']}"
+    text += ".\n\n"
+    missing = _missing_sources(figures, sids)
+    if missing:
+        text += (
+            f"This assessment has no {join_names(missing)} for {name}, so "
+            f"{'that section is' if len(missing) == 1 else 'those sections are'} left out.\n\n"
+        )
+    if unchecked:
+        text += (
+            "Numbers typed in the partnership's commentary that match no figure in this assessment, "
+            f"so have not been checked: {join_names(unchecked)}.\n\n"
+        )
+    text += (
+        "Every check run on the data, the files read and the settings used are in the "
+        "[technical appendix](technical.html)."
+    )
+    return _md(text, anchor="background")
+
+
 def glossary() -> nbformat.NotebookNode:
     items = "\n".join(f"- **{term}**: {text}" for term, text in GLOSSARY.items())
     return _md("## Glossary of terms\n\n" + items, anchor="glossary")
 
 
-def assemble(figures: dict, sections: list[tuple[str, str, Path]]) -> nbformat.NotebookNode:
-    """One notebook: front matter, then each executed section's cells, then the glossary.
+def assemble(
+    figures: dict,
+    sections: list[tuple[str, str, Path]],
+    *,
+    produced: str | None = None,
+    partners: list[str] | None = None,
+    unchecked: list[str] | None = None,
+) -> nbformat.NotebookNode:
+    """The public document: cover, contents, front matter, each section with data, background,
+    glossary. The technical appendix and sections without data are left out (the data note
+    names what is missing).
 
     ``sections`` is ``[(anchor, title, executed_notebook_path), ...]`` in reading order.
     Cells tagged ``parameters``, ``injected-parameters`` or ``remove`` are left out.
     """
     sentences = _summary(figures)
+    sids = [a for a, _, _ in sections]
+    shown = [(a, t, p) for a, t, p in sections if has_data(a, figures)]
     toc = [("introduction", "Introduction")]
     toc += [("summary", "Executive summary")] if sentences else []
     toc += [
         ("overview", "Overview"),
-        *[(a, t) for a, t, _ in sections],
+        *[(a, t) for a, t, _ in shown],
+        ("background", "Background and data"),
         ("glossary", "Glossary of terms"),
     ]
     doc = nbformat.v4.new_notebook()
-    doc.cells = front_matter(figures, toc, sentences)
-    for anchor, _title, path in sections:
+    doc.cells = [cover(figures, produced, partners or []), *front_matter(figures, toc, sentences)]
+    for anchor, _title, path in shown:
         nb = nbformat.read(path, as_version=4)
         doc.metadata = nb.metadata
         doc.cells.append(_md("", anchor=anchor))
@@ -153,6 +260,7 @@ def assemble(figures: dict, sections: list[tuple[str, str, Path]]) -> nbformat.N
             if set(cell.get("metadata", {}).get("tags", [])) & REVIEWER_HIDDEN_TAGS:
                 continue
             doc.cells.append(cell)
+    doc.cells.append(background(figures, sids, unchecked or []))
     doc.cells.append(glossary())
     for i, cell in enumerate(doc.cells):
         cell["id"] = f"doc-{i:03d}"  # unique, stable ids across the merged notebooks

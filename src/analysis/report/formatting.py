@@ -20,13 +20,6 @@ def fmt_pct(x: float | None, signed: bool = True) -> str:
     return f"{x:+.1f}%" if signed else f"{x:.1f}%"
 
 
-def with_p_value(sentence: str, significance: dict | None) -> str:
-    """The summary's sentence with the test's p-value before its full stop, for analysts."""
-    if not significance:
-        return sentence
-    return f"{sentence.rstrip('.')} (p = {significance['p_value']:.3g})."
-
-
 def plain_table(df: pd.DataFrame):
     """A table without the index, numbers with thousands separators, stable HTML ids."""
     shown = df.copy()

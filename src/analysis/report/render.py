@@ -116,6 +116,18 @@ def provenance_html(manifest: dict) -> str:
     )
 
 
+def short_provenance_html(manifest: dict) -> str:
+    """The public document's provenance line: the commit, and where the full record is."""
+    git = manifest["git"]
+    commit = (git["commit"] or "unknown")[:12]
+    return (
+        '<footer class="csp-provenance"><h2 id="provenance">Provenance</h2>'
+        f"<p>Produced by the CSP assessment pipeline (version <code>{html.escape(commit)}</code>). "
+        'The <a href="technical.html">technical appendix</a> lists every data check, file read '
+        "and setting used, with the files' checksums.</p></footer>"
+    )
+
+
 def _fmt(n: object, suffix: str = "") -> str:
     if n is None:
         return "n/a"

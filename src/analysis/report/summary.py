@@ -19,7 +19,7 @@ constant number is the "1,000" of "per 1,000 residents" (the unit of ``rate_per_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from analysis.periods import month_label
 
@@ -309,7 +309,7 @@ def data_gap_sentences(figures: Mapping) -> list[str]:
     if warnings:
         out.append(
             f"Of {fmt_count(validation['checks'])} data checks, {fmt_count(warnings)} "
-            f"raised {plural(warnings, 'a warning', 'warnings')}; see the data notes."
+            f"raised {plural(warnings, 'a warning', 'warnings')}; see the technical appendix."
         )
     return out
 
@@ -371,3 +371,75 @@ def executive_summary(figures: Mapping) -> list[str]:
     out += data_gap_sentences(figures)
     out.append(priorities_sentence(figures))
     return [s for s in out if s]
+
+
+# ----------------------------------------------------------------------------- tracing
+def _leaves(obj: object, key: str = "", skip: tuple[str, ...] = ("config",)) -> Iterator:
+    """(key, value) for every leaf; list items inherit the list's key."""
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            if k not in skip:
+                yield from _leaves(v, k, skip)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _leaves(v, key, skip)
+    else:
+        yield key, obj
+
+
+def is_pct_key(key: str) -> bool:
+    return key.endswith("_pct") or key.endswith("share")
+
+
+def format_figure(key: str, value: object) -> str:
+    """A figures.json value as the document writes it, by what its key says it is.
+
+    Percentages (``change_pct``, ``share``) as "14.0%", rates (keys with ``rate``) as "89.9",
+    years as "2020", whole numbers as counts "2,840", text as it is. The sign is kept: prose
+    usually says the direction in words and quotes the size (see :func:`figure_numbers`).
+    """
+    if isinstance(value, bool) or value is None:
+        return {True: "yes", False: "no", None: "n/a"}[value]
+    if isinstance(value, int | float):
+        sign = "-" if value < 0 else ""
+        v = abs(value)
+        if is_pct_key(key):
+            return sign + fmt_pct(v)
+        if "rate" in key:
+            return sign + fmt_rate(v)
+        if key.endswith("year"):
+            return sign + str(v)
+        if isinstance(value, int) or float(value).is_integer():
+            return sign + fmt_count(v)
+        return sign + f"{v:,.1f}"
+    return str(value)
+
+
+def figure_numbers(figures: Mapping) -> set[str]:
+    """Every way a figures.json value may be written in the prose, by what the value is.
+
+    Percentages (``change_pct``, ``share``, ``top_wards_share``) as "14.0%", rates (keys with
+    ``rate``) as "89.9", years as "2020", other whole numbers as counts "2,840" or ordinals
+    "3rd", all without sign (direction is said in words); a text leaf (period label,
+    comparison note, month, indicator name) contributes the numbers written in it. The
+    configuration copy is skipped: the summary must not quote thresholds or file names. Typed
+    this way, "12.0%" cannot pass as the 12 of ``months_expected``. The tests trace every
+    number of the generated prose to this set; analysts' commentary is checked against it too.
+    """
+    out = set(UNIT_NUMBERS)
+    for key, leaf in _leaves(figures):
+        if isinstance(leaf, bool) or leaf is None:
+            continue
+        if isinstance(leaf, int | float):
+            v = abs(leaf)
+            if is_pct_key(key):
+                out.add(fmt_pct(v))
+            elif "rate" in key:
+                out.add(fmt_rate(v))
+            elif key.endswith("year"):  # a year is written without a separator: mid-2020
+                out.add(str(v))
+            elif isinstance(leaf, int):
+                out |= {fmt_count(v), ordinal(v)}
+        elif isinstance(leaf, str):
+            out |= set(numbers_in(leaf))
+    return out
