@@ -154,6 +154,51 @@ def test_every_sample_period_has_context_public_and_priorities(sample_run):
             text = html.read_text()
             assert not [c for c in COMMENTS if c.strip() and c.strip() in text], html.name
         assert "Listening to the public" in (path.parent / "assessment.html").read_text()
+    # the sample's commentary (config/commentary/sample/fy2024-25/crime.md): values referenced
+    folder = sample_run / "sample" / "fy2024-25"
+    f = json.loads((folder / "figures.json").read_text())
+    crime = (folder / "crime.html").read_text()
+    assert "Commentary" in crime and f"Recorded crime rose by {f['crime']['change_pct']:.1f}% to " \
+        f"{f['crime']['total']:,} crimes" in crime  # fmt: skip
+    assert "{{" not in crime and "Commentary" in (folder / "assessment.html").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "commentary/sample/fy2024-25/crime.md" in [i["file"] for i in manifest["inputs"]]
+    assert "Commentary" not in (sample_run / "sample" / "cy2024" / "crime.html").read_text()
+
+
+def check_pdf(folder: Path) -> int:
+    """assessment.pdf: A4, a cover, a numbered contents, page numbers, no blank page, and the
+    headline figures as text. Returns the page count."""
+    from pypdf import PdfReader
+
+    figures = json.loads((folder / "figures.json").read_text())
+    reader = PdfReader(str(folder / "assessment.pdf"))
+    pages = reader.pages
+    n = len(pages)
+    assert 8 <= n <= 60, n
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 in points
+    texts = [p.extract_text() or "" for p in pages]
+    assert "Community Safety Strategic Assessment" in texts[0] and "Page 1 of" not in texts[0]
+    assert figures["area"]["name"].split(" (")[0] in texts[0]
+    assert "Contents" in texts[1] and re.search(r"^\d+$", texts[1], re.M)  # numbered contents
+    for i, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):
+        if i > 1:
+            assert f"Page {i} of {n}" in text, f"page {i} has no page number"
+        body = text.replace(f"Page {i} of {n}", "").strip()
+        assert body or page.images, f"page {i} is blank"
+    whole = " ".join(texts)
+    for key in ("crime", "asb"):
+        assert f"{figures[key]['total']:,}" in whole
+    for forbidden in ("SHA-256", "Validation summary", "p = "):
+        assert forbidden not in whole
+    return n
+
+
+def test_every_period_has_a_pdf(sample_run):
+    _chromium_or_skip()
+    for folder in sorted(p.parent for p in (sample_run / "sample").glob("*/figures.json")):
+        check_pdf(folder)
 
 
 def test_reviewer_html_is_self_contained_and_codeless(sample_run):
@@ -250,6 +295,12 @@ def test_medway_2025_matches_an_independent_count(tmp_path):
     assert figures["priorities"]["not_scored"]["public"] == figures["public"]["note"]
     page = (tmp_path / "outputs" / "medway" / "cy2025" / "public.html").read_text()
     assert "no residents' survey results" in page
+    doc = (tmp_path / "outputs" / "medway" / "cy2025" / "assessment.html").read_text()
+    assert 'id="performance"' not in doc and 'id="public"' not in doc and 'id="context"' in doc
+    assert "so their sections are left out: partners' performance returns" in doc
+    assert "configured" not in doc.split('id="background"')[1]
+    if _chromium():
+        check_pdf(tmp_path / "outputs" / "medway" / "cy2025")
 
 
 def _chromium() -> str | None:

@@ -302,8 +302,7 @@ performance = partner_notebook(
 if section_figures is not None:
     counts = section_figures["rag_counts"]
     display(Markdown(
-        f"{section_figures['n_indicators']} indicators from partners' returns "
-        f"({', '.join(section_figures['source_files'])}): **{counts['green']} green, {counts['amber']} amber, "
+        f"{section_figures['n_indicators']} indicators from partners' returns: **{counts['green']} green, {counts['amber']} amber, "
         f"{counts['red']} red**, {counts['n_a']} without a numeric target (N/A). RAG: green where the target "
         "is met, amber where it is missed by no more than the tolerance, red otherwise. Arrows: ▲ up, ▼ down, "
         "◆ no change; counts change in %, percentages in percentage points. Counts below "

@@ -37,6 +37,7 @@ from analysis.pipeline import (
 )
 from analysis.report.commentary import commentary_cell_source, commentary_files, load_commentary
 from analysis.report.document import assemble
+from analysis.report.pdf import write_pdf
 from analysis.report.render import (
     provenance_html,
     render_notebook,
@@ -280,6 +281,13 @@ def _build_period(
         banner=banner,
         footer_html=short_provenance_html(provenance),
     )
+    if write_pdf(build / "assessment.html", build / "assessment.pdf") is None:
+        log.warning("%s %s: assessment.pdf not made: Chromium was not found (Debian: apt-get "
+                    "install chromium; or set CSP_CHROMIUM)", config.area, period.slug)  # fmt: skip
+    else:
+        sections.append(
+            {"id": "pdf", "title": "Full assessment (PDF, A4)", "file": "assessment.pdf"}
+        )
     (build / "sections.json").write_text(json.dumps(sections, indent=2) + "\n")
     provenance["run"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")

@@ -109,7 +109,7 @@ def has_data(sid: str, figures: dict) -> bool:
 def _missing_sources(figures: dict, sids: list[str]) -> list[str]:
     out = [NEEDS[s][1] for s in sids if s in NEEDS and not has_data(s, figures)]
     if "public" in sids and not has_data("public", figures):
-        out.append("a residents' survey")
+        out.append("residents' survey results")
     return out
 
 
@@ -204,8 +204,9 @@ def background(figures: dict, sids: list[str], unchecked: list[str]) -> nbformat
     missing = _missing_sources(figures, sids)
     if missing:
         text += (
-            f"This assessment has no {join_names(missing)} for {name}, so "
-            f"{'that section is' if len(missing) == 1 else 'those sections are'} left out.\n\n"
+            f"{'This source is' if len(missing) == 1 else 'These sources are'} not available for "
+            f"{name} in this assessment, so {'its section is' if len(missing) == 1 else 'their sections are'} "
+            f"left out: {join_names(missing)}.\n\n"
         )
     if unchecked:
         text += (

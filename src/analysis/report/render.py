@@ -87,6 +87,10 @@ body{font:16px/1.5 system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1
 table{border-collapse:collapse;margin:8px 0 24px;display:block;overflow-x:auto;max-width:100%}
 th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}td.n{text-align:right}
 .synthetic{background:#fff3cd;border:1px solid #e0c060;padding:2px 6px}
+a{color:#1d70b8}
+@media (max-width:700px){table,thead,tbody,tr,td{display:block}thead{position:absolute;left:-9999px}
+tr{border:1px solid #bbb;margin:0 0 12px;padding:4px}td{border:none;padding:2px 4px;text-align:left}
+td.n{text-align:left}td::before{content:attr(data-label) ": ";font-weight:600}}
 """
 
 
@@ -147,7 +151,7 @@ def _rag_counts(fig: dict) -> str:
 
 def write_index(outputs_dir: Path) -> Path:
     """``outputs/index.html``: every area and period found, with headline numbers and links."""
-    rows_by_area: dict[str, list[str]] = {}
+    rows_by_area: dict[str, list[tuple[tuple[str, str], str]]] = {}
     names: dict[str, tuple[str, bool]] = {}
     for fig_path in sorted(outputs_dir.glob("*/*/figures.json")):
         fig = json.loads(fig_path.read_text(encoding="utf-8"))
@@ -168,16 +172,22 @@ def write_index(outputs_dir: Path) -> Path:
             for s in sections
         )
         c, a = fig["crime"], fig["asb"]
-        rows_by_area.setdefault(area_dir, []).append(
-            "<tr>"
-            f"<td>{html.escape(fig['period']['label'])}</td>"
-            f"<td class=n>{_fmt(c['total'])}</td><td class=n>{_fmt(c['change_pct'], '%')}</td>"
-            f"<td class=n>{_fmt(c['rate_per_1000'])}</td>"
-            f"<td class=n>{_fmt(a['total'])}</td><td class=n>{_fmt(a['change_pct'], '%')}</td>"
-            f"<td class=n>{fig['months_present']} of {fig['months_expected']}</td>"
-            f"<td>{_rag_counts(fig)}</td>"
-            f"<td>{links}</td></tr>"
-        )
+        cells = [
+            ("Period", "", html.escape(fig["period"]["label"])),
+            ("Crimes", "n", _fmt(c["total"])), ("Change", "n", _fmt(c["change_pct"], "%")),
+            ("Crimes per 1,000", "n", _fmt(c["rate_per_1000"])),
+            ("ASB incidents", "n", _fmt(a["total"])), ("Change", "n", _fmt(a["change_pct"], "%")),
+            ("Months of data", "n", f"{fig['months_present']} of {fig['months_expected']}"),
+            ("Partners' indicators (RAG)", "", _rag_counts(fig)), ("Sections", "", links),
+        ]  # fmt: skip
+        row = "<tr>" + "".join(
+            f'<td data-label="{label}"{" class=n" if cls else ""}>{value}</td>'
+            for label, cls, value in cells
+        ) + "</tr>"  # fmt: skip
+        # latest first: by the period's last month, then its first (a 12-month period before a
+        # shorter one ending the same month)
+        key = (fig["period"]["end"], fig["period"]["start"])
+        rows_by_area.setdefault(area_dir, []).append((key, row))
     parts = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -195,7 +205,7 @@ def write_index(outputs_dir: Path) -> Path:
             "<th>ASB incidents</th><th>Change</th><th>Months of data</th><th>Partners' indicators (RAG)</th>"
             "<th>Sections</th></tr></thead><tbody>"
         )
-        parts.extend(rows)
+        parts.extend(row for _, row in sorted(rows, key=lambda r: r[0], reverse=True))
         parts.append("</tbody></table>")
     parts.append("</body></html>")
     out = outputs_dir / "index.html"
