@@ -75,7 +75,12 @@ area-%:
 run: $(STAMP) $(SAMPLE_PREREQ) ## Run everything for AREA in one process, ignoring what is up to date
 	$(PY) -m analysis.run $(RUN_ARGS)
 
-test: $(STAMP) ## Run every test (unit, validation, end-to-end, screenshots)
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+$(AXE): tools/axe/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tools/axe --no-audit --no-fund --silent; \
+	  else echo "npm not found: the accessibility test will be skipped"; fi
+
+test: $(STAMP) $(AXE) ## Run every test (unit, validation, end-to-end, screenshots, accessibility)
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP) ## Unit tests only (skip end-to-end runs)

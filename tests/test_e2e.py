@@ -154,6 +154,7 @@ def test_every_sample_period_has_context_public_and_priorities(sample_run):
             text = html.read_text()
             assert not [c for c in COMMENTS if c.strip() and c.strip() in text], html.name
         assert "Listening to the public" in (path.parent / "assessment.html").read_text()
+        check_abbreviations(path.parent / "assessment.html")
     # the sample's commentary (config/commentary/sample/fy2024-25/crime.md): values referenced
     folder = sample_run / "sample" / "fy2024-25"
     f = json.loads((folder / "figures.json").read_text())
@@ -164,6 +165,20 @@ def test_every_sample_period_has_context_public_and_priorities(sample_run):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert "commentary/sample/fy2024-25/crime.md" in [i["file"] for i in manifest["inputs"]]
     assert "Commentary" not in (sample_run / "sample" / "cy2024" / "crime.html").read_text()
+
+
+def check_abbreviations(page: Path) -> None:
+    """Every abbreviation in a public document is in its glossary."""
+    import html as html_lib
+
+    from analysis.report.document import undefined_abbreviations
+
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page.read_text(), flags=re.S)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", text)))
+    assert undefined_abbreviations(text) == [], page
+    glossary = text.split("Glossary of terms")[-1]
+    for term in ("ASB", "CSP"):
+        assert term in glossary
 
 
 def check_pdf(folder: Path) -> int:
@@ -299,6 +314,7 @@ def test_medway_2025_matches_an_independent_count(tmp_path):
     assert 'id="performance"' not in doc and 'id="public"' not in doc and 'id="context"' in doc
     assert "so their sections are left out: partners' performance returns" in doc
     assert "configured" not in doc.split('id="background"')[1]
+    check_abbreviations(tmp_path / "outputs" / "medway" / "cy2025" / "assessment.html")
     if _chromium():
         check_pdf(tmp_path / "outputs" / "medway" / "cy2025")
 
@@ -424,6 +440,46 @@ def test_notebook_runs_interactively_with_its_defaults(tmp_path):
 
 # Headless Chromium will not make a window narrower than 500 px, so the page is measured
 # inside an iframe of the phone's width (its own viewport: media queries apply to it).
+AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """<script src="axe.min.js"></script><script>
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => document.body.setAttribute('data-axe', JSON.stringify(r.violations.map(v => (
+    {id: v.id, impact: v.impact, nodes: v.nodes.length,
+     examples: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))));
+</script>"""
+
+
+def axe_violations(browser: str, page: Path, tmp: Path) -> list[dict]:
+    """axe-core's WCAG 2.1 A and AA violations on ``page``, run in headless Chromium."""
+    import html as html_lib
+    import shutil
+
+    work = tmp / f"axe-{page.stem}"
+    work.mkdir()
+    shutil.copy(AXE, work / "axe.min.js")
+    probe = work / "page.html"
+    probe.write_text(page.read_text().replace("</body>", AXE_RUN + "</body>"))
+    done = subprocess.run(
+        [browser, *CHROME_FLAGS, f"--user-data-dir={work / 'profile'}", "--virtual-time-budget=30000",
+         "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    found = re.search(r'data-axe="([^"]*)"', done.stdout)
+    assert found, f"axe-core did not report on {page.name}: {done.stderr[-500:]}"
+    return json.loads(html_lib.unescape(found.group(1)))
+
+
+def test_public_pages_pass_axe_core(sample_run, tmp_path):
+    """No WCAG 2.1 AA violations on the public document, the technical appendix and the index."""
+    browser = _chromium_or_skip()
+    if not AXE.exists():
+        if os.environ.get("CSP_REQUIRE_CHROMIUM"):
+            pytest.fail("axe-core is required in CI: npm ci --prefix tools/axe")
+        pytest.skip("axe-core is not installed (npm ci --prefix tools/axe)")
+    folder = sample_run / "sample" / "fy2024-25"
+    for page in (folder / "assessment.html", folder / "technical.html", sample_run / "index.html"):
+        assert axe_violations(browser, page, tmp_path) == [], page.name
+
+
 OVERFLOW_PROBE = """<!DOCTYPE html><html><body style="margin:0">
 <iframe id="f" src="assessment.html" style="border:0;width:WIDTHpx;height:3000px"></iframe>
 <script>

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from analysis.report.document import background, cover, has_data
+from analysis.report.document import (
+    GLOSSARY,
+    background,
+    cover,
+    glossary,
+    has_data,
+    undefined_abbreviations,
+)
 
 BASE = {
     "area": {"name": "Medway", "synthetic": False},
@@ -47,3 +54,17 @@ def test_the_cover_names_area_period_partners_and_date():
                  "Medway Council and Kent Police", "Produced 7 December 2026"):  # fmt: skip
         assert part in text
     assert "Synthetic" not in text
+
+
+def test_an_abbreviation_used_but_not_defined_is_caught():
+    assert undefined_abbreviations("ASB fell; 3 IDVAs; RED and GREEN; the XYZ board met.") == [
+        "XYZ"
+    ]
+    assert undefined_abbreviations("Fixed Penalty Notices (FPNs) and HSVs") == []
+
+
+def test_the_glossary_lists_the_terms_used_only():
+    text = glossary("ASB rose. Killed or seriously injured (KSI). A funnel plot.")["source"]
+    assert "**ASB**" in text and "**KSI**" in text and "**Funnel plot**" in text
+    assert "**IDVA**" not in text
+    assert glossary()["source"].count("- **") == len(GLOSSARY)

@@ -222,12 +222,12 @@ def test_rise_that_is_more_than_chance():
     summary = executive_summary(RISE_SIGNIFICANT)
     assert (
         "Recorded crime rose by 14.0% (2,840 more crimes) compared with April 2015 to March 2016; "
-        "this is more than chance variation."
+        "a change this large is very unlikely to be chance."
     ) in summary
     # 3,333 - 3,293 = 40 fewer; 40 / 3,333 = 1.2%
     assert (
         "Anti-social behaviour fell by 1.2% (40 fewer incidents) compared with April 2015 to "
-        "March 2016; this is within normal variation (no significant change)."
+        "March 2016; a change this size could be chance (it is within normal variation)."
     ) in summary
     assert (
         "From April 2016 to March 2017, 23,125 crimes were recorded in Medway, 83.0 per 1,000 "

@@ -12,6 +12,7 @@ renderer turns into one self-contained HTML page with a table of contents.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import nbformat
@@ -27,19 +28,64 @@ GLOSSARY = {
     "and health that must assess crime and disorder each year (Crime and Disorder Act 1998).",
     "LSOA": "Lower layer Super Output Area: a small statistical area of about 1,500 residents; police.uk "
     "places each record in one.",
+    "ONS": "Office for National Statistics, which publishes the population estimates and area lookups used.",
+    "NHS": "National Health Service.",
+    "IMD": "Index of Multiple Deprivation: the official measure of how deprived each small area of England "
+    "is, ranked and split into tenths (deciles) from most to least deprived.",
     "Ward": "An electoral division of the local authority; wards change after boundary reviews.",
     "Rate per 1,000 residents": "Count divided by the ONS mid-year population estimate, times 1,000, so "
     "that areas and years of different size can be compared.",
     "Percentage change": "Change as a percentage of the earlier period's count.",
     "Percentage points": "The difference between two percentages or rates (e.g. 35% to 32% is 3 points).",
-    "Poisson test": "A test of whether the change between two counts is larger than the variation "
-    "expected by chance; 'more than chance' means p < 0.05.",
     "Normal variation": "The amount crime counts rise and fall from month to month without any real "
-    "change; a change 'beyond normal variation' is larger than these swings explain (p < 0.05).",
+    "change; a change 'beyond normal variation' is larger than these swings explain, so very unlikely "
+    "to be chance.",
+    "Funnel plot": "A chart of each ward's rate against its population, with limits that show how far a "
+    "ward's rate can differ from the area's by chance; small wards have wider limits.",
     "RAG": "Red, amber, green status of a performance indicator against its target.",
     "KSI": "Killed or seriously injured casualties in road traffic collisions.",
+    "RTC": "Road traffic collision.",
+    "ADF": "Accidental dwelling fire: a fire in a home that was not started on purpose.",
+    "HSV": "Home safety visit: a fire and rescue service visit to check smoke alarms and give fire safety "
+    "advice.",
+    "IDVA": "Independent domestic violence adviser: a specialist who supports victims of domestic abuse "
+    "at high risk of harm.",
+    "MARAC": "Multi-agency risk assessment conference: a regular meeting where agencies share "
+    "information and plan support for the domestic abuse victims at highest risk.",
+    "CAADA": "Co-ordinated Action Against Domestic Abuse (now SafeLives), the national charity that sets "
+    "standards for IDVAs and MARACs.",
+    "PACT": "Police and communities together: local meetings where residents raise issues and help set "
+    "neighbourhood policing priorities.",
+    "FPN": "Fixed penalty notice: a fine for an offence such as dropping litter, paid instead of going "
+    "to court.",
+    "LAC": "Looked-after children: children in the care of the local authority.",
+    "YOT": "Youth offending team: the council-led team that works with children who offend.",
     "[c]": "A value withheld to protect confidentiality (a small number that could identify people).",
 }
+# Capitalised words that are not abbreviations (RAG statuses as some returns write them).
+NOT_ABBREVIATIONS = {"RED", "AMBER", "GREEN"}
+_ABBREVIATION = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s?\b")
+
+
+def _plain_text(cells: list) -> str:
+    """What a reader reads in the cells: markdown sources and the text of outputs, no markup."""
+    parts = []
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            parts.append(data.get("text/markdown") or data.get("text/html") or "")
+            if out.get("output_type") == "stream":
+                parts.append(out.get("text", ""))
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", "\n".join(map(str, parts)), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def undefined_abbreviations(text: str) -> list[str]:
+    """Abbreviations a reader meets that the glossary does not define (a test keeps this empty)."""
+    found = set(_ABBREVIATION.findall(text)) - NOT_ABBREVIATIONS
+    return sorted(found - set(GLOSSARY))
 
 
 def _md(text: str, anchor: str | None = None) -> nbformat.NotebookNode:
@@ -220,8 +266,11 @@ def background(figures: dict, sids: list[str], unchecked: list[str]) -> nbformat
     return _md(text, anchor="background")
 
 
-def glossary() -> nbformat.NotebookNode:
-    items = "\n".join(f"- **{term}**: {text}" for term, text in GLOSSARY.items())
+def glossary(text: str = "") -> nbformat.NotebookNode:
+    """The terms the document uses, defined (all of them when ``text`` is empty)."""
+    used = [t for t in GLOSSARY
+            if not text or (t in text if t.isupper() or t == "[c]" else t.lower() in text.lower())]  # fmt: skip
+    items = "\n".join(f"- **{term}**: {GLOSSARY[term]}" for term in used)
     return _md("## Glossary of terms\n\n" + items, anchor="glossary")
 
 
@@ -262,7 +311,7 @@ def assemble(
                 continue
             doc.cells.append(cell)
     doc.cells.append(background(figures, sids, unchecked or []))
-    doc.cells.append(glossary())
+    doc.cells.append(glossary(_plain_text(doc.cells)))
     for i, cell in enumerate(doc.cells):
         cell["id"] = f"doc-{i:03d}"  # unique, stable ids across the merged notebooks
     return doc

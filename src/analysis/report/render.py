@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -76,6 +77,8 @@ def render_notebook(
             "csp_footer": footer_html,
         },
     )
+    # tables scroll sideways on a phone (their own scroll box): keyboard users must reach them
+    body = re.sub(r"<table(?![^>]*tabindex)", '<table tabindex="0"', body)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_html.with_suffix(".html.tmp")
     tmp.write_text(body, encoding="utf-8")

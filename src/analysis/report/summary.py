@@ -49,8 +49,8 @@ MEASURE_WORDS: dict[str, dict[str, str]] = {
 #: Numbers that may appear in the prose without being a figures value: the rate's unit.
 UNIT_NUMBERS = ("1,000",)
 
-SIGNIFICANT = "this is more than chance variation"
-NOT_SIGNIFICANT = "this is within normal variation (no significant change)"
+SIGNIFICANT = "a change this large is very unlikely to be chance"
+NOT_SIGNIFICANT = "a change this size could be chance (it is within normal variation)"
 
 _NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|st|nd|rd|th)?(?!\w)")
 
