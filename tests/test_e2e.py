@@ -387,7 +387,7 @@ def test_reviewer_html_in_headless_chromium(sample_run, tmp_path):
             assert dom.count("<img") >= 5
         else:
             assert "<table" in dom
-        for width in (1280, 400):
+        for width in (1280, 390):
             shot = tmp_path / f"{page}-{width}.png"
             subprocess.run(
                 [
@@ -512,7 +512,7 @@ def test_assessment_document_reads_on_desktop_and_phone(sample_run, tmp_path):
     assert not shows_code(html) and "Traceback" not in html
     for forbidden in (str(REPO), "/root/", "/home/", "/tmp/"):
         assert forbidden not in html, f"reviewer document contains a local path ({forbidden})"
-    for width in (1280, 400):
+    for width in (1280, 390):
         probe = folder / f".probe-{width}.html"
         probe.write_text(OVERFLOW_PROBE.replace("WIDTH", str(width)))
         try:

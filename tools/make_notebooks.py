@@ -335,7 +335,9 @@ if section_figures is not None:
     charts.show(charts.road_trend_chart(
         table, measure="ksi", baseline=section_figures.get("baseline"), target=settings.get("target"),
         area_name=ctx.config.name))
-    display(plain_table(table))
+    shown, source = partners.road_table(table)
+    display(plain_table(shown))
+    display(Markdown(source))
 """,
     (
         "from analysis.notebook import load_context",

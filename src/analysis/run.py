@@ -205,7 +205,7 @@ def _build_period(
         {"file": c.path.relative_to(config.source_file.parent).as_posix(), "sha256": c.sha256,
          "rows": None, "kind": "commentary"} for c in commentary.values()
     ]  # fmt: skip
-    footer = provenance_html(provenance)
+    footer, short_footer = provenance_html(provenance), short_provenance_html(provenance)
     banner = (
         "Synthetic sample data: every number on this page comes from a generated, fictional area "
         "and describes no real place."
@@ -259,7 +259,8 @@ def _build_period(
                 + (" (analyst view)" if with_code else ""),
                 nav_html=_nav(config, period, sid, "../" if with_code else ""),
                 banner=banner,
-                footer_html=footer,
+                # checksums and versions: the technical appendix and the analyst pages only
+                footer_html=footer if with_code or sid == "technical" else short_footer,
             )
         sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
         executed_sections.append((sid, title, executed))
@@ -279,7 +280,7 @@ def _build_period(
         title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
         nav_html=_nav(config, period, "assessment"),
         banner=banner,
-        footer_html=short_provenance_html(provenance),
+        footer_html=short_footer,
     )
     if write_pdf(build / "assessment.html", build / "assessment.pdf") is None:
         log.warning("%s %s: assessment.pdf not made: Chromium was not found (Debian: apt-get "

@@ -170,7 +170,7 @@ def test_reason_sentences():
     assert status(310, "count", "10% increase", reference_value=399, reference_label="2011/12")[
         3
     ] == (
-        "missed by 29.4% of the target level 438.9, beyond the 5% amber band: 310 against "
+        "missed by 29.4% of the target level 439, beyond the 5% amber band: 310 against "
         "target 10% increase on 399 (2011/12)"
     )
 

@@ -24,18 +24,19 @@ KFRS = (
     'No. of pupils seen,"12,148","7,938","9,740"\n'
 )
 # 2012/13 against 2011/12, by hand: (previous, latest, % change, text, verdict)
+ACTIVITY = "activity (not better or worse)"
 HAND = {
-    "HSVs": (1376, 1256, (1256 - 1376) / 1376 * 100, "\u25bc 8.7%", "neutral (activity)"),
-    "Smoke Alarms": (2372, 2131, (2131 - 2372) / 2372 * 100, "\u25bc 10.2%", "neutral (activity)"),
+    "HSVs": (1376, 1256, (1256 - 1376) / 1376 * 100, "\u25bc 8.7%", ACTIVITY),
+    "Smoke Alarms": (2372, 2131, (2131 - 2372) / 2372 * 100, "\u25bc 10.2%", ACTIVITY),
     "RTCs": (89, 48, (48 - 89) / 89 * 100, "\u25bc 46.1%", "better"),
     "ADFs": (102, 82, (82 - 102) / 102 * 100, "\u25bc 19.6%", "better"),
-    "School Visits": (143, 124, (124 - 143) / 143 * 100, "\u25bc 13.3%", "neutral (activity)"),
+    "School Visits": (143, 124, (124 - 143) / 143 * 100, "\u25bc 13.3%", ACTIVITY),
     "No. of pupils seen": (
         7938,
         9740,
         (9740 - 7938) / 7938 * 100,
         "\u25b2 22.7%",
-        "neutral (activity)",
+        "activity (not better or worse)",
     ),
 }
 

@@ -4,7 +4,7 @@ Why this module exists
 ----------------------
 The return is read by :mod:`analysis.sources.fire`. Whether a change is good: incidents
 attended (RTCs, ADFs, fires) are better lower; outputs (visits, alarms fitted, pupils seen)
-measure activity, so their change is reported as "neutral (activity)" rather than claimed as
+measure activity, so their change is reported as "activity (not better or worse)" rather than claimed as
 good or bad (:func:`~analysis.sources.fire.activity_polarity`).
 """
 
@@ -40,7 +40,7 @@ def fire_change_table(tidy: pd.DataFrame, year: str | None = None) -> pd.DataFra
             pct = None if prev == 0 else diff / prev * 100.0
             is_ = judge_change(pct, polarity, diff)
             if is_ == "neutral (polarity unknown)":
-                is_ = "neutral (activity)"
+                is_ = "activity (not better or worse)"
             row = {
                 "change": diff,
                 "change_pct": pct,

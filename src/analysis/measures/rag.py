@@ -176,8 +176,12 @@ def _compare(
 
 
 def _fmt_value(x: float, unit: str) -> str:
+    """A value or target level as read: a count of incidents is a whole number (a target of
+    "5% reduction on 2,906" is shown as 2,761, though judged on 2,760.7)."""
     if unit == "percent":
         return f"{x:.1f}%".replace(".0%", "%")
+    if unit == "count":
+        return f"{round(x):,}"
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 

@@ -19,7 +19,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import MaxNLocator
 
 from analysis.measures.road_safety import count_text, target_value, trajectory
-from analysis.periods import month_label
+from analysis.periods import month_index, month_label
 
 PALETTE = {"crime": "#1d70b8", "asb": "#d4351c"}  # GOV.UK blue and red
 sns.set_theme(style="whitegrid", context="notebook")
@@ -50,7 +50,19 @@ def trend_chart(fig_measure: dict, measure: str, area_name: str):
         t["label"] + ("" if t["complete"] else f"\n({t['months_present']} months)") for t in trend
     ]
     counts = [t["count"] for t in trend]
-    bars = ax.bar(labels, counts, color=PALETTE[measure])
+    # a real time axis: each bar at its period's place, so years with no data show as a gap
+    # (not "2014" and "2025" side by side as if a year apart)
+    start = [month_index(t["start"]) / 12 for t in trend]
+    span = [(month_index(t["end"]) - month_index(t["start"]) + 1) / 12 for t in trend]
+    x = [a + w / 2 for a, w in zip(start, span, strict=True)]
+    bars = ax.bar(x, counts, width=[0.8 * w for w in span], color=PALETTE[measure])
+    ax.set_xticks(x, labels=labels)
+    gaps = [
+        (x[i] + x[i + 1]) / 2 for i in range(len(x) - 1) if start[i + 1] - start[i] > 1.5 * span[i]
+    ]
+    for g in gaps:
+        ax.annotate("no data", (g, 0), xytext=(0, 6), textcoords="offset points", ha="center",
+                    fontsize=8, color="#505a5f")  # fmt: skip
     for bar, t in zip(bars, trend, strict=True):
         if not t["complete"]:
             bar.set_hatch("//")

@@ -84,3 +84,16 @@ def road_markdown(road: dict) -> str:
     if target:
         lines.append(f"**Target:** {target['status']}.")
     return "\n\n".join(lines)
+
+
+ROAD_COLUMNS = {"year": "Year", "fatal": "Fatal", "serious": "Serious",
+                "ksi": "Killed or seriously injured", "slight": "Slight",
+                "casualties": "All casualties", "ksi_trajectory": "Target path (killed or seriously injured)"}  # fmt: skip
+
+
+def road_table(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Casualties by year with headings in words, and the source said once (not on every row)."""
+    shown = table[[c for c in ROAD_COLUMNS if c in table.columns]].rename(columns=ROAD_COLUMNS)
+    sources = sorted(set(table["source"].dropna())) if "source" in table.columns else []
+    note = f"Source: {', '.join(sources)}." if sources else ""
+    return shown, note

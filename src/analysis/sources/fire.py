@@ -11,7 +11,7 @@ where a count belongs) with a message naming the file, row and column.
 
 Whether a change is good: incidents attended (RTCs, ADFs, fires) are better lower; outputs
 (visits, alarms fitted, pupils seen) measure activity, so their change is reported as
-"neutral (activity)" rather than claimed as good or bad.
+"activity (not better or worse)" rather than claimed as good or bad.
 """
 
 from __future__ import annotations
