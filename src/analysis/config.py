@@ -8,6 +8,7 @@ silently wrong configuration produces a plausible but wrong assessment.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -97,6 +98,46 @@ class AreaConfig:
 CHANGE_TESTS = ("quasi_poisson", "poisson")
 DEFAULT_THRESHOLDS = {"top_wards": 5, "significance_level": 0.05, "change_test": "quasi_poisson"}
 
+#: Every top-level setting an area file may have (the sections under partners, survey and
+#: priorities are checked by their own readers, before any work is done).
+TOP_KEYS = ("area", "name", "synthetic", "partnership", "local_authority_codes", "forces",
+            "data_dir", "police_uk", "lsoa_lookups", "ward_sets", "population", "deprivation",
+            "periods", "thresholds", "partners", "survey", "priorities")  # fmt: skip
+WARD_SET_KEYS = ("name", "from", "until", "lookups", "boundaries")
+#: thresholds: (type, lowest, highest, what it is) - a value outside the range is refused
+THRESHOLDS = {
+    "top_wards": (int, 1, 50, "how many wards the hotspot tables list"),
+    "significance_level": (float, 0.0001, 0.2, "the level for 'beyond normal variation', e.g. 0.05"),
+    "change_test": (str, None, None, "quasi_poisson or poisson"),
+    "peer_min_share": (float, 0.0, 0.5, "share of the force's rows an authority needs to be a peer"),
+    "max_unmatched_share": (float, 0.0, 0.5, "share of rows with LSOAs missing from the lookup allowed"),
+}  # fmt: skip
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def check_keys(settings: dict, known, where: str) -> None:
+    """Refuse a setting the reader does not know, suggesting the one probably meant: a typo
+    ('partner:' for 'partners:') would otherwise drop a whole section without a word."""
+    for key in settings:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{where}: unknown setting '{key}'{hint}; the settings are "
+                              f"{', '.join(known)}")  # fmt: skip
+
+
+def _check_thresholds(values: dict, where: str) -> None:
+    check_keys(values, tuple(THRESHOLDS), f"{where} thresholds")
+    for key, value in values.items():
+        kind, low, high, what = THRESHOLDS[key]
+        ok = isinstance(value, kind) or (kind is float and isinstance(value, int))
+        if isinstance(value, bool) or not ok or (
+            low is not None and not (low <= value <= high)
+        ):  # fmt: skip
+            span = f" between {low:g} and {high:g}" if low is not None else ""
+            raise ConfigError(f"{where} thresholds.{key}: {value!r} is not a valid value; expected "
+                              f"{kind.__name__}{span} ({what})")  # fmt: skip
+
 
 def _require(raw: dict, key: str, where: str):
     if key not in raw or raw[key] in (None, "", []):
@@ -149,6 +190,17 @@ def load_config(
     where = path.name
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a mapping of settings at the top level")
+    check_keys(raw, TOP_KEYS, where)
+    slug = str(raw.get("area", area))
+    if slug != path.stem:  # a copied file keeping 'area: medway' would overwrite Medway's outputs
+        raise ConfigError(f"{where}: area '{slug}' must be the file's own name, '{path.stem}' "
+                          "(it names the folders under outputs/ and data/processed/)")  # fmt: skip
+    if not _SLUG.match(slug):
+        raise ConfigError(f"{where}: area '{slug}' must be a short name of lower-case letters, "
+                          "digits, '-' or '_' (it names folders under outputs/ and data/processed/)")  # fmt: skip
+    if not isinstance(raw.get("thresholds") or {}, dict):
+        raise ConfigError(f"{where} thresholds: expected a mapping")
+    _check_thresholds(raw.get("thresholds") or {}, where)
 
     codes = tuple(str(c) for c in _as_list(_require(raw, "local_authority_codes", where)))
     for code in codes:
@@ -171,6 +223,7 @@ def load_config(
         w = f"{where} ward_sets[{i}]"
         if not isinstance(spec, dict):
             raise ConfigError(f"{w}: expected a mapping with name, from, lookups")
+        check_keys(spec, WARD_SET_KEYS, w)
         try:
             start = str(_require(spec, "from", w))
             parse_month(start)

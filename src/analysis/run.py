@@ -16,9 +16,7 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -35,6 +33,7 @@ from analysis.pipeline import (
     load_processed,
     prepare_period,
 )
+from analysis.provenance import manifest, produced_date
 from analysis.report.commentary import commentary_cell_source, commentary_files, load_commentary
 from analysis.report.document import assemble
 from analysis.report.pdf import write_pdf
@@ -63,8 +62,6 @@ SECTIONS = [
     ("priorities", "Proposed priorities", "60_priorities.ipynb", {}),
     ("technical", "Technical appendix", "10_data_quality.ipynb", {}),
 ]
-PACKAGES = ["pandas", "pyarrow", "numpy", "scipy", "matplotlib", "seaborn", "great-expectations",
-            "papermill", "nbconvert", "duckdb"]  # fmt: skip
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -77,74 +74,6 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         raise ConfigError(
             f"{notebook.name} has no parameter(s) {', '.join(sorted(unknown))}; it declares: {', '.join(sorted(declared))}"
         )
-
-
-def _git_state() -> dict:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"],
-                cwd=REPO_ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-        date = subprocess.run(
-            ["git", "log", "-1", "--format=%cs"], cwd=REPO_ROOT, capture_output=True, text=True,
-            check=True,
-        ).stdout.strip()  # fmt: skip
-        return {"commit": commit, "dirty": dirty, "date": date or None}
-    except (OSError, subprocess.CalledProcessError):
-        return {"commit": None, "dirty": None, "date": None}
-
-
-def manifest(config: AreaConfig, data: AreaData, period: Period, started: str) -> dict:
-    """Provenance of one period's outputs. Paths are relative to the data folder."""
-    rows = {r["source_file"]: r["rows"] for r in data.report}
-    inputs = []
-    police_files = {f["file"] for f in data.files}
-    for rel in sorted(police_files):
-        inputs.append(
-            {"file": rel, "sha256": data.checksums[rel], "rows": rows.get(Path(rel).name)}
-        )
-    others = {config.population, *config.lsoa_lookups.values()}
-    others |= {config.deprivation} if config.deprivation else set()
-    ward_set = config.ward_set_for(period)
-    others |= set(ward_set.lookups.values()) | (
-        {ward_set.boundaries} if ward_set.boundaries else set()
-    )
-    # partners' returns and residents' surveys: every file the ingest read (the period uses
-    # the rows that fall in it)
-    others |= {p for p in configured_files(config.raw.get("partners"), config.data_dir)
-               if p.is_relative_to(config.data_dir)}  # fmt: skip
-    surveys = survey_settings(config.raw.get("survey"), config.data_dir)
-    others |= {f.path for f in surveys.files} if surveys else set()
-    for path in sorted(others):
-        rel = path.relative_to(config.data_dir).as_posix()
-        inputs.append({"file": rel, "sha256": data.checksums.get(rel), "rows": None})
-    versions = {}
-    for pkg in PACKAGES:
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        "area": config.area,
-        "period": period.to_dict(),
-        "git": _git_state(),
-        "config": config.record(),
-        "inputs": inputs,
-        "python": sys.version.split()[0],
-        "packages": versions,
-        "run": {
-            "started": started,
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        },
-    }
 
 
 def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> str:
@@ -271,7 +200,7 @@ def _build_period(
         assemble(
             figures,
             public,
-            produced=_produced(provenance),
+            produced=produced_date(provenance),
             unchecked=unchecked,
             partners=[str(p) for p in config.raw.get("partnership") or []],
         ),
@@ -294,17 +223,23 @@ def _build_period(
     (build / "manifest.json").write_text(json.dumps(provenance, indent=2) + "\n")
 
 
-def _produced(provenance: dict) -> str | None:
-    """The cover's date of production: the pipeline commit's date (stable between re-runs)."""
-    date = (provenance.get("git") or {}).get("date")
-    if not date:
-        return None
-    d = dt.date.fromisoformat(date)
-    return f"{d.day} {d.strftime('%B %Y')}"
+def check_sections(config: AreaConfig) -> None:
+    """The partners', survey and priorities settings, checked before any work is done (their
+    readers own the rules); the message names the configuration file."""
+    from analysis.measures.priorities import check_priority_settings
+    from analysis.sources.partners import check_settings
+
+    try:
+        check_settings(config.raw.get("partners"))
+        survey_settings(config.raw.get("survey"), config.data_dir)
+        check_priority_settings(config.raw.get("priorities"))
+    except ConfigError as exc:
+        raise ConfigError(f"{config.source_file.name} {exc}") from None
 
 
 def _prepare(area: str, data_dir: str | None) -> AreaConfig:
     config = load_config(area, data_dir)
+    check_sections(config)
     ensure_sample_data(config)
     check_inputs_exist(config)
     os.environ.pop("MPLBACKEND", None)  # agg would silently drop inline charts from notebooks
