@@ -323,3 +323,72 @@ def test_non_numeric_values_are_kept_and_flagged_not_fatal(case, tmp_path):
     assert all(
         i["rag"] == "N/A" for i in figures["performance"]["indicators"] if i["indicator"] in "ABC"
     )
+
+
+# --- repeated rows -------------------------------------------------------------------------
+
+
+def test_a_month_appended_to_itself_stops_the_run(case):
+    lines = case.lines()
+    case.write_lines(lines + lines[1:])  # the month's rows twice (a copy-paste into the extract)
+    case.fails(
+        "Crime IDs are not repeated beyond what police.uk itself publishes", case.file().name
+    )
+
+
+def test_a_month_copied_under_another_months_name_stops_the_run(case):
+    other = case.file("2024-07")
+    month_lines = case.lines("2024-06")
+    other.write_text("\n".join(line.replace("2024-06", "2024-07") for line in month_lines) + "\n")
+    case.fails("Crime IDs are not repeated beyond what police.uk itself publishes")
+
+
+def _population(case) -> Path:
+    return case.data / "population" / "MYE4_mid2001_to_mid2020_all_LAs.csv"
+
+
+def test_a_repeated_population_row_is_refused(case):
+    lines = _population(case).read_text(encoding="utf-8-sig").splitlines()
+    area = next(i for i, line in enumerate(lines) if "E06900001" in line)
+    lines.insert(area + 1, lines[area])
+    _population(case).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case.fails("MYE4_mid2001_to_mid2020_all_LAs.csv", f"row {area + 2}", "E06900001 appears again")
+
+
+def test_a_population_of_zero_is_refused(case):
+    lines = _population(case).read_text(encoding="utf-8-sig").splitlines()
+    area = next(i for i, line in enumerate(lines) if "E06900001" in line)
+    parts = lines[area].split(",")
+    parts[-1] = "0"
+    lines[area] = ",".join(parts)
+    _population(case).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case.fails("population for E06900001", "it must be more than 0")
+
+
+# --- ward boundaries -----------------------------------------------------------------------
+
+
+def _boundaries(case) -> Path:
+    return case.data / "boundaries" / "sample" / "wards_WD23.geojson"
+
+
+def test_invalid_geojson_is_named(case):
+    _boundaries(case).write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    case.fails("wards_WD23.geojson", "not a readable GeoJSON file")
+
+
+def test_boundaries_of_another_ward_set_leave_the_map_out_with_a_note(case, monkeypatch):
+    import json
+
+    monkeypatch.setenv("CSP_CONFIG_DIR", str(case.data.parent / "config"))  # for the notebooks
+    path = _boundaries(case)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for feature in data["features"]:  # codes of another ward set: nothing matches
+        feature["properties"]["WD23CD"] = feature["properties"]["WD23CD"].replace("E059", "E058")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    run.run("mini")
+    page = (case.outputs / "mini" / "cy2024" / "crime.html").read_text()
+    assert "The ward map is left out: the ward boundary file has no outline for" in page
+    assert "Map: " not in page  # no map image (its alternative text starts "Map: ")
+    report = store.load_json(store.PROCESSED / "mini" / "ingest_report.json")
+    assert report["sources"]["boundaries"]["missing"]["Wards May 2023 (24 wards)"]

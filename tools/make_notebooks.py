@@ -84,9 +84,11 @@ display(Markdown(f"Top {len(fig['top_wards'])} wards ({figures['wards']['set']})
 display(crime.wards_table(fig))
 if fig["rows_without_ward"]:
     display(Markdown(f"{fig['rows_without_ward']:,} rows could not be placed in a ward of this ward set."))
-if ctx.boundaries:
+if ctx.boundaries and not ctx.boundaries.get("missing"):
     map_title = f"{fig['label'].capitalize()} by ward, {ctx.period.label}"
     charts.show(charts.ward_map(ctx.boundaries, fig["by_ward"], measure, map_title))
+elif ctx.boundaries:
+    display(Markdown(crime.map_left_out(ctx.boundaries["missing"])))
 """),
     md("## Peer comparison"),
     code("""

@@ -31,7 +31,7 @@ from analysis.measures.survey import survey_figures
 from analysis.periods import Period
 from analysis.sources.crime_types import KNOWN_GROUPS
 from analysis.sources.deprivation import read_deprivation
-from analysis.sources.lookups import read_boundaries, ward_table
+from analysis.sources.lookups import match_boundaries, read_boundaries, ward_table
 from analysis.sources.partners import PartnerTables, configured_files, read_partner_tables
 from analysis.sources.police_uk_ingest import ingest_files
 from analysis.sources.population import read_mye
@@ -122,7 +122,14 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
     wards = wards[["ward_set", "lsoa_vintage", "lsoa_code", "ward_code", "ward_name"]]
     population = read_mye(config.population)
     deprivation = read_deprivation(config.deprivation) if config.deprivation else None
-    boundaries = {w.name: read_boundaries(w.boundaries) for w in sets if w.boundaries}
+    boundaries = {
+        w.name: match_boundaries(
+            read_boundaries(w.boundaries),
+            wards[wards["ward_set"] == w.name].drop_duplicates("ward_code"),
+        )
+        for w in sets
+        if w.boundaries
+    }
     settings = config.raw.get("partners")
     codes = list(config.local_authority_codes)
     tables = partners.add_measures(
@@ -182,7 +189,9 @@ def ingest_area(config: AreaConfig, processed_dir: Path | None = None) -> AreaDa
         "population": _account("population.parquet", population),
         "deprivation": _account("deprivation.parquet", deprivation),
         "boundaries": {"table": "boundaries.json",
-                       "wards": {k: len(v["features"]) for k, v in boundaries.items()}},
+                       "wards": {k: len(v["features"]) for k, v in boundaries.items()},
+                       "missing": {k: v["missing"] for k, v in boundaries.items() if v["missing"]},
+                       "other_wards_dropped": {k: v["extra"] for k, v in boundaries.items()}},
         **partner_account,
         "survey": {**_account("survey.parquet", survey, survey_checks, "survey_counts"),
                    "surveys": survey_notes} if survey is not None else _account("", None),

@@ -177,3 +177,11 @@ def peers_table(peers: dict) -> pd.DataFrame:
             "Rate per 1,000": df["rate_per_1000"].map("{:.1f}".format),
         }
     ).set_index("Rank")
+
+
+def map_left_out(missing: list[str]) -> str:
+    """Why the ward map is not drawn: the boundary file lacks some of the period's wards."""
+    shown = missing[:5] + ([f"{len(missing) - 5} more"] if len(missing) > 5 else [])
+    return ("The ward map is left out: the ward boundary file has no outline for "
+            f"{join_names(shown)}, so the map would be drawn wrong. Check that the "
+            "boundary file matches the ward set of the period.")  # fmt: skip

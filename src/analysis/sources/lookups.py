@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import InputDataError
+from analysis.errors import InputDataError, input_error
 from analysis.sources.raw_files import read_bytes, read_text
 
 LSOA_CODE_RE = r"^[EW]01\d{6}$"
@@ -165,7 +165,13 @@ def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataF
 
 def read_boundaries(path: Path) -> dict:
     """Ward polygons (GeoJSON in lon/lat) with each feature's ward code found by pattern."""
-    data = json.loads(read_text(Path(path)))
+    path = Path(path)
+    try:
+        data = json.loads(read_text(path))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise input_error(path, f"not a readable GeoJSON file: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise input_error(path, "not a GeoJSON FeatureCollection (no 'features' list)")
     features = []
     for feat in data.get("features", []):
         props = feat.get("properties", {})
@@ -173,3 +179,18 @@ def read_boundaries(path: Path) -> dict:
         name = next((v for k, v in props.items() if re.match(r"^WD\d{2}NM$", k)), None)
         features.append({"code": code, "name": name, "geometry": feat.get("geometry")})
     return {"features": features}
+
+
+def match_boundaries(boundaries: dict, wards: pd.DataFrame) -> dict:
+    """The boundaries of the ward set's wards only, and which wards have none.
+
+    A file covering more than the area (a county's wards) is fine: the others are dropped and
+    counted. A ward with no outline, or codes from another ward set (all of them missing),
+    means the map would be drawn wrong: ``missing`` names them and the map is left out.
+    """
+    codes = dict(zip(wards["ward_code"], wards["ward_name"], strict=False))
+    kept = [f for f in boundaries["features"] if f["code"] in codes]
+    have = {f["code"] for f in kept}
+    missing = sorted(f"{codes[c]} ({c})" for c in set(codes) - have)
+    extra = len(boundaries["features"]) - len(kept)
+    return {"features": kept, "missing": missing, "extra": extra}

@@ -44,6 +44,14 @@ def read_mye(path: Path) -> pd.DataFrame:
     year_cols = {c: int(m.group(1)) for c in df.columns if (m := re.match(r"^Mid-(\d{4})$", c))}
     if not year_cols:
         raise PopulationError(f"{path.name}: no 'Mid-YYYY' columns")
+    codes = df["Code"].str.strip()
+    repeated = codes.notna() & codes.duplicated(keep="first")
+    if repeated.any():  # summing per code would double the population and halve every rate
+        i = int(repeated.to_numpy().nonzero()[0][0])
+        first = int(codes.eq(codes.iloc[i]).to_numpy().nonzero()[0][0])
+        raise PopulationError(f"{path.name}, row {i + 2}, column 'Code': {codes.iloc[i]} appears "
+                              f"again (first at row {first + 2}); each area must appear once")  # fmt: skip
+    df["Code"] = codes
     long = df.melt(
         id_vars=["Code", "Name"], value_vars=list(year_cols), var_name="col", value_name="raw"
     )
@@ -56,6 +64,11 @@ def read_mye(path: Path) -> pd.DataFrame:
         raise PopulationError(
             f"{path.name}: population for {row['Code']} in {row['col']} is not a number: {row['raw']!r}"
         )
+    not_positive = long["population"] <= 0
+    if not_positive.any():  # a rate per head of nobody is not a rate
+        row = long.loc[not_positive].iloc[0]
+        raise PopulationError(f"{path.name}: population for {row['Code']} in {row['col']} is "
+                              f"{row['raw']!r}; it must be more than 0")  # fmt: skip
     long = long.dropna(subset=["population"])
     return long.rename(columns={"Code": "code", "Name": "name"})[
         ["code", "name", "year", "population"]
