@@ -392,3 +392,19 @@ def test_boundaries_of_another_ward_set_leave_the_map_out_with_a_note(case, monk
     assert "Map: " not in page  # no map image (its alternative text starts "Map: ")
     report = store.load_json(store.PROCESSED / "mini" / "ingest_report.json")
     assert report["sources"]["boundaries"]["missing"]["Wards May 2023 (24 wards)"]
+
+
+# --- coverage by authority and month -------------------------------------------------------
+
+
+def test_an_authority_missing_from_a_months_file_stops_the_run(case):
+    # the month's file holds only the neighbours' rows (an extract cut to the wrong area)
+    from analysis.sources.lookups import read_lsoa_lookup
+
+    lookup = read_lsoa_lookup(case.data / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv")
+    ours = set(lookup.loc[lookup["lad_code"] == "E06900001", "lsoa_code"])
+    lines = case.lines()
+    header = lines[0].split(",")
+    col = header.index("LSOA code")
+    case.write_lines([lines[0]] + [ln for ln in lines[1:] if ln.split(",")[col] not in ours])
+    case.fails("Every authority of the partnership has data for every month", "2024-06")

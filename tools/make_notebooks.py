@@ -97,7 +97,7 @@ if peers.get("available"):
     charts.show(charts.peer_chart(peers, measure, ctx.period.label))
     display(crime.peers_table(peers))
     display(Markdown(f"Population: {figures['population']['note']} for every authority. "
-                     f"Peers: {peers['rule']}."))
+                     f"Peers: {peers['rule']}." + crime.peers_left_out(peers)))
 else:
     display(Markdown("No peer comparison is available for this period."))
 """),

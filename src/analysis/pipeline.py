@@ -13,14 +13,18 @@ the processed tables alone, so a full run and a step-by-step ``make`` give ident
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import store
 from analysis.checks import suites
-from analysis.checks.results import check_months_contiguous, raise_for_critical
+from analysis.checks.results import (
+    check_authority_months,
+    check_months_contiguous,
+    raise_for_critical,
+)
 from analysis.checks.stated_figures import check_stated_changes
 from analysis.config import AreaConfig
 from analysis.errors import PipelineError
@@ -251,7 +255,11 @@ def load_processed(config: AreaConfig, processed_dir: Path | None = None) -> Are
 
 
 def validate_period(
-    ptable: pd.DataFrame, config: AreaConfig, period: Period, file_months: list[str]
+    ptable: pd.DataFrame,
+    config: AreaConfig,
+    period: Period,
+    file_months: list[str],
+    lad_counts: pd.DataFrame | None = None,
 ) -> list[dict]:
     """Checks on the period's processed table, and that every month of the period has data.
 
@@ -269,8 +277,24 @@ def validate_period(
     cols = ["month", "crime_id", "lsoa_code", "lad_code", "ward_code", "ward_name", "crime_type",
             "crime_group", "measure", "longitude", "latitude", "source_file", "source_row"]  # fmt: skip
     results = suites.validate(ptable[cols], "police_uk_processed", params)
+    for i, r in enumerate(results):  # the rate of repeated IDs says how much, files say where
+        if r.expectation.startswith("expect_column_proportion_of_unique") and not r.success:
+            ids = ptable["crime_id"]
+            dup = ptable[ids.notna() & ids.duplicated(keep=False)]
+            files = dup.groupby("source_file").size().sort_values(ascending=False)
+            where = ", ".join(f"{f} ({n:,} rows)" for f, n in files.head(5).items())
+            results[i] = replace(
+                r, details=f"{r.details}; rows with a repeated Crime ID, by file: {where}"
+            )
     in_period = [m for m in file_months if m in set(period.months)]
     results.append(check_months_contiguous(in_period, period.months, "police_uk_processed"))
+    if lad_counts is not None:
+        names = lad_counts.drop_duplicates("lad_code").set_index("lad_code")["lad_name"].to_dict()
+        authorities = {c: names.get(c, c) for c in config.local_authority_codes}
+        present = lad_counts.loc[lad_counts["count"] > 0, ["lad_code", "month"]].drop_duplicates()
+        with_files = [m for m in period.months if m in set(file_months)]  # (gaps: checked above)
+        results.append(check_authority_months(present.itertuples(index=False, name=None),
+                                              authorities, with_files, "police_uk_processed"))  # fmt: skip
     raise_for_critical(results, context=f"processed table for {period.label}")
     return [asdict(r) for r in results]
 
@@ -285,7 +309,8 @@ def prepare_period(
     """Period table, its checks and ``figures.json`` in ``work_dir``; returns the figures."""
     wards = data.wards_of(config.ward_set_for(period).name)
     ptable = period_table(data.area, wards, period)
-    checks = validate_period(ptable, config, period, [f["month"] for f in data.files])
+    checks = validate_period(ptable, config, period, [f["month"] for f in data.files],
+                             data.lad_counts)  # fmt: skip
     out = (processed_dir or store.PROCESSED) / config.area / period.slug
     store.write_parquet(ptable, out / "police_uk.parquet")
     validation = data.raw_checks + checks

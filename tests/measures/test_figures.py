@@ -52,9 +52,11 @@ def test_top_wards_breakdown_and_peers(figures):
     )
     assert sum(d["count"] for d in crime["by_type"]) == crime["total"]
     peers = crime["peers"]
-    # Tinytown 4 / 2,000 = 2.0 per 1,000; Otherby 1 / 1,000 = 1.0
-    assert (peers["rank"], peers["of"], peers["rate_per_1000"]) == (1, 2, 2.0)
-    assert [a["lad_name"] for a in peers["authorities"]] == ["Tinytown", "Otherby"]
+    # Tinytown 4 / 2,000 = 2.0 per 1,000; Otherby has rows in January only (Tinytown in January
+    # and February), so it is not ranked: part of the period against all of it
+    assert (peers["rank"], peers["of"], peers["rate_per_1000"]) == (1, 1, 2.0)
+    assert [a["lad_name"] for a in peers["authorities"]] == ["Tinytown"]
+    assert peers["excluded_incomplete"] == ["Otherby"]
 
 
 def test_trend_marks_incomplete_periods(figures):
@@ -119,19 +121,43 @@ def test_group_changes_explain_the_total_by_hand():
 
 
 def test_peers_by_crime_group(tiny):
+    import pandas as pd
+
     from analysis.measures.figures import peer_comparison
     from analysis.sources.police_uk_ingest import ingest_files
     from analysis.sources.population import read_mye
 
-    counts = ingest_files(tiny).lad_counts
     (period,) = tiny.periods
     mye = read_mye(tiny.population)
-    # Otherby's only row is drugs (1 per 1,000); Tinytown has no drugs: ranked 2nd of 2
+    m1, m2 = period.months[:2]
+    rows = [("E06000099", "Tinytown", m, "crime", "Theft", 4) for m in (m1, m2)]
+    rows += [("E07000098", "Otherby", m, "crime", "Drugs", 3) for m in (m1, m2)]
+    counts = pd.DataFrame(rows, columns=["lad_code", "lad_name", "month", "measure",
+                                         "crime_group", "count"])  # fmt: skip
+    # drugs: Otherby 6 per 1,000 residents; Tinytown has none: ranked 2nd of 2 at 0.0
     drugs = peer_comparison(counts, mye, tiny, period, "crime", 2020, group="Drugs")
     assert (drugs["rank"], drugs["of"], drugs["rate_per_1000"]) == (2, 2, 0.0)
-    # theft: Tinytown 2 (shoplifting, other theft in Beta; the blank-LSOA row is not counted)
+    # theft: Tinytown 8 / 2,000 = 4.0 per 1,000, first of 2
     theft = peer_comparison(counts, mye, tiny, period, "crime", 2020, group="Theft")
-    assert (theft["rank"], theft["of"], theft["rate_per_1000"]) == (1, 2, 1.0)
-    # every month: 2014's two crimes, 2025's five with a known authority (not the blank LSOA or
-    # the unknown one), two ASB
-    assert counts.groupby("measure")["count"].sum().to_dict() == {"asb": 2, "crime": 7}
+    assert (theft["rank"], theft["of"], theft["rate_per_1000"]) == (1, 2, 4.0)
+    # the ingest counts every group: 2014's two crimes, 2025's five with a known authority
+    # (not the blank LSOA or the unknown one), two ASB
+    real = ingest_files(tiny).lad_counts
+    assert real.groupby("measure")["count"].sum().to_dict() == {"asb": 2, "crime": 7}
+
+
+def test_peers_with_part_of_the_period_are_not_ranked(tiny):
+    import pandas as pd
+
+    from analysis.measures.figures import peer_comparison
+    from analysis.sources.population import read_mye
+
+    (period,) = tiny.periods
+    months = period.months[:3]
+    rows = [("E06000099", "Tinytown", m, "crime", "Theft", 10) for m in months]
+    rows += [("E07000098", "Otherby", months[0], "crime", "Theft", 50)]  # one month only
+    counts = pd.DataFrame(rows, columns=["lad_code", "lad_name", "month", "measure",
+                                         "crime_group", "count"])  # fmt: skip
+    peers = peer_comparison(counts, read_mye(tiny.population), tiny, period, "crime", 2020)
+    assert [a["lad_name"] for a in peers["authorities"]] == ["Tinytown"]
+    assert peers["excluded_incomplete"] == ["Otherby"]

@@ -56,3 +56,21 @@ def test_medway_lsoas_and_wards_in_both_vintages():
         .query("lad_code == 'E06000035'")
         .lsoa_code
     ) == set(new.lsoa_code)
+
+
+def test_ward_names_repeated_across_authorities_carry_the_authority():
+    import pandas as pd
+
+    from analysis.sources.lookups import label_repeated_wards
+
+    wards = pd.DataFrame({
+        "lsoa_code": ["A1", "A2", "B1", "B2"], "ward_code": ["W1", "W1", "W2", "W3"],
+        "ward_name": ["Watling", "Watling", "Watling", "Town"],
+        "lad_code": ["E07000107", "E07000107", "E07000109", "E07000109"],
+        "lad_name": ["Dartford", "Dartford", "Gravesham", "Gravesham"],
+    })  # fmt: skip
+    out = label_repeated_wards(wards)
+    assert out["ward_name"].tolist() == ["Watling (Dartford)", "Watling (Dartford)",
+                                         "Watling (Gravesham)", "Town"]  # fmt: skip
+    single = wards[wards["lad_code"] == "E07000107"]
+    assert label_repeated_wards(single)["ward_name"].tolist() == ["Watling", "Watling"]

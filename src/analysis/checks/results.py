@@ -234,3 +234,37 @@ def _month_ordinal(month: str) -> int:
 
 def _ordinal_month(ordinal: int) -> str:
     return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
+
+
+AUTHORITY_MONTHS_CHECK = "every_authority_has_every_month"
+
+
+def check_authority_months(
+    lad_months: Iterable[tuple[str, str]],
+    authorities: dict[str, str],
+    months: Sequence[str],
+    suite: str,
+) -> CheckResult:
+    """Critical check that each of the partnership's authorities has rows in every month.
+
+    Completeness by file-month is not enough: a force extract for part of the year and
+    area-only extracts for the rest, or a two-authority CSP with one authority's months
+    missing, have a file for every month and still understate the total. ``lad_months`` are
+    the (authority code, month) pairs with at least one row; ``authorities`` maps code to name.
+    """
+    have = {(str(a), str(m)) for a, m in lad_months}
+    gaps = {code: [m for m in months if (code, m) not in have] for code in authorities}
+    gaps = {code: ms for code, ms in gaps.items() if ms}
+    details = "; ".join(f"{authorities[c]} ({c}) has no rows for {', '.join(ms)}"
+                        for c, ms in gaps.items())  # fmt: skip
+    return CheckResult(
+        suite=suite,
+        expectation=AUTHORITY_MONTHS_CHECK,
+        column="lad_code",
+        severity="critical",
+        success=not gaps,
+        unexpected_count=sum(len(ms) for ms in gaps.values()),
+        examples=[f"{authorities[c]}: {', '.join(ms)}" for c, ms in gaps.items()][:5],
+        description="Every authority of the partnership has data for every month of the period",
+        details=(details + ": the partnership's figures would be understated") if gaps else "",
+    )

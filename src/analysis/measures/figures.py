@@ -215,6 +215,13 @@ def peer_comparison(
         return {"available": False, "note": "No force data for this period."}
     # the peers are the authorities with the force's rows of the measure, whatever the group
     per_lad = per_lad[per_lad["count"] >= per_lad["count"].sum() * min_share]
+    # ... and with data in as many months as the best-covered one: an authority present only in
+    # some months' files (area-only extracts) would be ranked on part of the year
+    months = sub[sub["count"] > 0].groupby("lad_code")["month"].nunique()
+    short = per_lad["lad_code"].map(months).fillna(0) < months.max()
+    short &= ~per_lad["lad_code"].isin(set(config.local_authority_codes))
+    incomplete = sorted(per_lad.loc[short, "lad_name"].tolist())
+    per_lad = per_lad[~short]
     if group is not None:  # an authority with none of the group is a peer with a count of 0
         of_group = sub[sub["crime_group"] == group].groupby("lad_code")["count"].sum()
         per_lad["count"] = per_lad["lad_code"].map(of_group).fillna(0).astype("int64")
@@ -263,6 +270,7 @@ def peer_comparison(
         "rate_per_1000": area_row["rate_per_1000"] if area_row else None,
         "authorities": rows,
         "excluded_no_population": no_pop,
+        "excluded_incomplete": incomplete,
         "rule": f"authorities with at least {min_share:.0%} of the force's rows; rank 1 = highest rate",
     }
 

@@ -185,3 +185,15 @@ def map_left_out(missing: list[str]) -> str:
     return ("The ward map is left out: the ward boundary file has no outline for "
             f"{join_names(shown)}, so the map would be drawn wrong. Check that the "
             "boundary file matches the ward set of the period.")  # fmt: skip
+
+
+def peers_left_out(peers: dict) -> str:
+    """The authorities not ranked, and why, as a sentence (empty when none)."""
+    text = ""
+    if peers.get("excluded_incomplete"):
+        text += (" Not ranked, because the police.uk files hold their data for only part of the "
+                 f"period: {join_names(peers['excluded_incomplete'])}.")  # fmt: skip
+    if peers.get("excluded_no_population"):
+        text += (" Not ranked, for want of a population estimate: "
+                 f"{join_names(peers['excluded_no_population'])}.")  # fmt: skip
+    return text

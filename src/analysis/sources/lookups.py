@@ -157,10 +157,27 @@ def ward_table(lookups: dict[int, Path], lad_codes: tuple[str, ...]) -> pd.DataF
             raise LookupFileError(
                 f"{Path(path).name}: no ward column (expected e.g. WD23CD, WD23NM)"
             )
-        sub = lk.loc[lk["lad_code"].isin(lad_codes), ["lsoa_code", "ward_code", "ward_name"]].copy()
+        cols = ["lsoa_code", "ward_code", "ward_name", "lad_code"]
+        cols += ["lad_name"] if "lad_name" in lk else []
+        sub = lk.loc[lk["lad_code"].isin(lad_codes), cols].copy()
         sub.insert(0, "lsoa_vintage", vintage)
         parts.append(sub)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    return label_repeated_wards(out)[["lsoa_vintage", "lsoa_code", "ward_code", "ward_name"]]
+
+
+def label_repeated_wards(wards: pd.DataFrame) -> pd.DataFrame:
+    """Ward names made unique by their authority where two authorities of the CSP share one:
+    two "Watling" rows in a table are unreadable, "Watling (Dartford)" is not."""
+    names = wards.drop_duplicates("ward_code")
+    repeated = set(names.loc[names["ward_name"].duplicated(keep=False), "ward_name"])
+    if not repeated:
+        return wards
+    lad = wards["lad_name"] if "lad_name" in wards else wards["lad_code"]
+    wards = wards.copy()
+    hit = wards["ward_name"].isin(repeated)
+    wards.loc[hit, "ward_name"] = wards.loc[hit, "ward_name"] + " (" + lad[hit].astype(str) + ")"
+    return wards
 
 
 def read_boundaries(path: Path) -> dict:
