@@ -18,6 +18,13 @@ export GX_ANALYTICS_ENABLED := False
 RUN_ARGS := --area $(AREA) $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
 BUILD_DIR := $(or $(CSP_BUILD_DIR),.build)
 DEPS_FILE := $(BUILD_DIR)/deps/$(AREA)$(if $(DATA_DIR),-$(subst /,_,$(DATA_DIR)),).mk
+# What the processed data and outputs were last built from (the data folder): rewritten only when
+# it changes, so `make all DATA_DIR=X` then `make all` rebuilds instead of keeping X's figures.
+KEY_FILE := $(BUILD_DIR)/deps/$(AREA).key
+ifneq ($(filter all,$(MAKECMDGOALS)),)
+_KEY := $(abspath $(or $(DATA_DIR),configured-data-dir))
+_ := $(shell mkdir -p $(dir $(KEY_FILE)); [ "$$(cat $(KEY_FILE) 2>/dev/null)" = "$(_KEY)" ] || echo "$(_KEY)" > $(KEY_FILE))
+endif
 # the sample's raw data is generated (and regenerated when the generator changes)
 SAMPLE_PREREQ := $(if $(filter sample,$(AREA)),$(if $(DATA_DIR),,$(SAMPLE_DIR)/.complete),)
 

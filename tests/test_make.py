@@ -6,6 +6,7 @@ outputs, processed data, builds and configuration redirected to a temporary fold
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -83,3 +84,31 @@ def test_incremental_and_parallel_make(area):
     october = next((area / "data/police_uk/sampleshire/2024-10").glob("*.csv"))
     os.utime(october)
     assert steps(make(area, "all")) == ["ingest", "periods cy2024", "index"]
+
+    # another data folder, then the configured one again: each time everything is rebuilt
+    # from the folder asked for (the processed data and outputs are not kept from the other)
+    other = area / "other-data"
+    shutil.copytree(area / "data", other)
+    june = next((other / "police_uk/sampleshire/2024-06").glob("*.csv"))
+    lines = june.read_text().splitlines()
+    june.write_text("\n".join(lines[: len(lines) // 2]) + "\n")  # half of June's rows
+
+    def total():
+        return json.loads((area / "outputs/mini/cy2024/figures.json").read_text())["crime"]["total"]
+
+    before = total()
+    assert sorted(steps(make(area, "all", f"DATA_DIR={other}"))) == [
+        "index",
+        "ingest",
+        "periods 12m-to-2024-09",
+        "periods cy2024",
+    ]
+    assert total() < before
+    assert sorted(steps(make(area, "all"))) == [
+        "index",
+        "ingest",
+        "periods 12m-to-2024-09",
+        "periods cy2024",
+    ]
+    assert total() == before
+    assert steps(make(area, "all")) == []
