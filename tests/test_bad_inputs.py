@@ -408,3 +408,36 @@ def test_an_authority_missing_from_a_months_file_stops_the_run(case):
     col = header.index("LSOA code")
     case.write_lines([lines[0]] + [ln for ln in lines[1:] if ln.split(",")[col] not in ours])
     case.fails("Every authority of the partnership has data for every month", "2024-06")
+
+
+# --- files that are not what their names say ------------------------------------------------
+
+
+def test_a_corrupt_gzip_file_is_named(case):
+    path = case.file()
+    gz = path.with_name(path.name + ".gz")
+    gz.write_bytes(gzip.compress(path.read_bytes())[:200])  # truncated
+    path.unlink()
+    case.fails(gz.name)
+
+
+def test_a_folder_named_like_a_street_file_is_named(case):
+    path = case.file()
+    path.unlink()
+    path.mkdir()
+    case.fails(path.name)
+
+
+def test_a_dangling_symlink_named_like_a_street_file_is_named(case):
+    path = case.file()
+    path.unlink()
+    path.symlink_to(path.with_name("gone.csv"))
+    case.fails(path.name)
+
+
+def test_a_file_named_for_month_13_is_named(case):
+    bad = case.file().with_name("2024-13-sampleshire-street.csv")
+    shutil.copy(case.file(), bad)
+    case.fails(bad.name)
+    with pytest.raises(PipelineError, match="2024-13-sampleshire-street.csv"):
+        run.make_dependencies("mini", None, "--area mini")

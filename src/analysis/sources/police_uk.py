@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analysis.errors import InputDataError
+from analysis.errors import InputDataError, input_error
 from analysis.sources.raw_files import read_bytes, record_digest
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,13 @@ def discover(folders: tuple[Path, ...] | list[Path], forces: tuple[str, ...]) ->
             match = _FILE_RE.match(path.name)
             if not match or match.group("force") not in forces:
                 continue
+            month = int(match.group("month")[5:])
+            if not 1 <= month <= 12:
+                raise input_error(path, f"the file name's month {match.group('month')} is not a "
+                                  "month (YYYY-MM, 01 to 12)")  # fmt: skip
+            if not path.is_file():  # a folder, or a link to nothing, named like a month's file
+                what = "a folder" if path.is_dir() else "a link to a file that does not exist"
+                raise input_error(path, f"is {what}, not a police.uk street-level file")
             sf = StreetFile(path=path, month=match.group("month"), force=match.group("force"))
             key = (sf.force, sf.month)
             if key in found:
@@ -101,7 +109,12 @@ def _open_bytes(path: Path) -> bytes | memoryview:
     """
     if path.suffix == ".gz":
         packed = read_bytes(path)
-        return gzip.decompress(packed)
+        try:
+            return gzip.decompress(packed)
+        except (EOFError, OSError, zlib.error) as exc:  # truncated, or not gzip at all
+            raise input_error(
+                path, f"not a complete gzip file ({exc}); download it again"
+            ) from None
     with open(path, "rb", buffering=0) as fh:
         size = os.fstat(fh.fileno()).st_size
         buf = getattr(_buffers, "buf", None)
