@@ -578,3 +578,35 @@ def test_two_runs_give_byte_identical_outputs(sample_run, tmp_path):
         assert (first_root / "processed" / rel).read_bytes() == (
             tmp_path / "processed" / rel
         ).read_bytes(), rel
+
+
+def test_ctrl_c_prints_one_line_and_keeps_previous_outputs(tmp_path):
+    """SIGINT in the middle of a run: one line on stderr, exit 130, no traceback, the previous
+    period outputs untouched and no half-built period in outputs/."""
+    import signal
+    import time
+
+    from analysis.pipeline import write_sample
+
+    write_sample(tmp_path / "raw")
+    env = {**os.environ, "CSP_OUTPUT_DIR": str(tmp_path / "outputs"),
+           "CSP_PROCESSED_DIR": str(tmp_path / "processed"), "CSP_BUILD_DIR": str(tmp_path / "build")}  # fmt: skip
+    previous = tmp_path / "outputs" / "sample" / "fy2024-25"
+    previous.mkdir(parents=True)
+    (previous / "figures.json").write_text('{"previous": "good run"}')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis.run", "--area", "sample", "--data-dir",
+         str(tmp_path / "raw"), "--period", "fy2024-25"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(
+        (tmp_path / "build").glob("sample/fy2024-25.*/notebooks/*.ipynb")
+    ):
+        time.sleep(0.2)  # wait until the notebooks are running
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("Interrupted:")
+    assert (previous / "figures.json").read_text() == '{"previous": "good run"}'
+    assert sorted(p.name for p in (tmp_path / "outputs" / "sample").iterdir()) == ["fy2024-25"]

@@ -412,6 +412,12 @@ def main(argv: list[str] | None = None) -> int:
             print(make_dependencies(args.area, args.data_dir, run_args))
             return 0
         run(args.area, args.data_dir, args.period, args.step)
+    except KeyboardInterrupt:
+        # one line, not a traceback: each period is built aside and swapped in whole, so what
+        # was being built is simply not there
+        print("\nInterrupted: nothing half-built was kept; outputs are as before the run "
+              "(or hold only the periods that finished).", file=sys.stderr)  # fmt: skip
+        return 130
     except Exception as exc:
         from analysis.checks.results import DataValidationError
 
