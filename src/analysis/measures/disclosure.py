@@ -445,16 +445,28 @@ def suppress_indicators(rows: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) 
     """Primary suppression of partner indicators (one row each) for reviewer pages.
 
     A count below ``threshold`` is shown as "[c]"; so is a percentage whose stated numerator
-    is below it ("6% (2 out of 31 young people)" would reveal the 2). Zeros are shown (ONS
-    practice: a zero does not identify anyone). The analyst page shows the values.
+    is below it ("6% (2 out of 31 young people)" would reveal the 2), the reason for its RAG
+    (which quotes the value), and any change measured from a hidden value, this period's or
+    the previous one's or the baseline's (a change and one value give the other). Zeros are
+    shown (ONS practice: a zero does not identify anyone). The analyst page shows the values.
     """
     out = rows.copy()
-    small_count = (out["unit"] == "count") & out["value"].between(1, threshold - 1)
+
+    def small(column: str) -> pd.Series:
+        values = out[column] if column in out else pd.Series(float("nan"), index=out.index)
+        return (out["unit"] == "count") & values.between(1, threshold - 1)
+
     numerator = out["numerator"] if "numerator" in out else pd.Series(float("nan"), index=out.index)
-    small_numerator = numerator.between(1, threshold - 1)
-    hide = small_count | small_numerator
-    for col in ("value_text", "change_text", "change_vs_baseline_text"):
+    hide = small("value") | numerator.between(1, threshold - 1)
+    # a change reveals the value it is measured from: a shown value with its % change on a
+    # hidden small previous value (or baseline) gives that value away, so the change goes too
+    hide_change = hide | small("previous_value")
+    hide_baseline = hide | small("baseline_value")
+    for col, mask in (("value_text", hide), ("change_text", hide_change),
+                      ("change_vs_baseline_text", hide_baseline)):  # fmt: skip
         if col in out:
-            out[col] = out[col].where(~hide, SUPPRESSED)
+            out[col] = out[col].where(~mask, SUPPRESSED)
+    if "rag_reason" in out:  # the reason quotes the value ("2 against target 5")
+        out["rag_reason"] = out["rag_reason"].where(~hide, "withheld with the value (a small number)")
     out["suppressed"] = hide
     return out
