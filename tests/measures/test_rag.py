@@ -397,3 +397,18 @@ def test_baseline_change_and_quarter_count_not_compared_with_a_year(tmp_path):
     assert sat["change_vs_baseline_is"] == "worse"
     base = _row(df, "Satisfaction", "Baseline 2021/22")
     assert base["rag"] == "N/A"
+
+
+def test_impossible_and_ambiguous_figures_are_not_assessed():
+    from analysis.measures.rag import NA, rag_status
+    from analysis.sources import targets as tg
+
+    neg = rag_status(-5, "count", target_kind=tg.RELATIVE, target_value=5.0,
+                     target_direction="decrease", reference_value=100)  # fmt: skip
+    assert neg[0] == NA and "negative count" in neg[3]
+    frac = rag_status(0.832, "percent", target_kind=tg.LEVEL, target_value=75.0,
+                      target_direction="at_least")  # fmt: skip
+    assert frac[0] == NA and "0.832 may be a fraction meaning 83.2%" in frac[3]
+    small = rag_status(0.5, "percent", target_kind=tg.LEVEL, target_value=2.0,
+                       target_direction="at_most")  # fmt: skip
+    assert small[0] != NA  # a real 0.5% against a 2% ceiling is assessed

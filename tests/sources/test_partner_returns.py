@@ -281,3 +281,61 @@ def test_seed_value_formats_and_checks():
     clients = df[df["value_text"] == "84% (57 clients)"].iloc[0]
     assert (clients["value"], clients["unit"]) == (84.0, "percent")
     assert pd.isna(clients["numerator"]) and pd.isna(clients["denominator"])
+
+
+# ------------------------------------------------------------------ files as partners send them
+
+
+def test_utf16_and_semicolon_returns_read_like_the_plain_one(tmp_path):
+    plain = read_return(write(tmp_path, "action_plan_2014-15.csv", RETURN))
+    text = textwrap.dedent(RETURN).lstrip("\n")
+    utf16 = tmp_path / "utf16" / "action_plan_2014-15.csv"
+    utf16.parent.mkdir()
+    utf16.write_bytes(text.encode("utf-16"))
+    semi = tmp_path / "semi" / "action_plan_2014-15.csv"
+    semi.parent.mkdir()
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    semi.write_text(out.getvalue(), encoding="utf-8")
+    cols = ["indicator", "period", "value", "target_text"]
+    for other in (utf16, semi):
+        pd.testing.assert_frame_equal(read_return(other)[cols], plain[cols])
+
+
+def test_excel_lock_files_are_skipped(tmp_path):
+    from analysis.sources.partners import partner_files
+
+    write(tmp_path, "performance_2024.csv", RETURN)
+    (tmp_path / "~$performance_2024.csv").write_bytes(b"\x00lock")
+    assert [p.name for p in partner_files(tmp_path, "performance_*.csv")] == [
+        "performance_2024.csv"
+    ]
+    assert [p.name for p in partner_files(tmp_path, "*performance_*.csv")] == [
+        "performance_2024.csv"
+    ]
+
+
+def test_password_protected_workbooks_are_named_plainly(tmp_path):
+    path = tmp_path / "return.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)  # an OLE container
+    with pytest.raises(
+        InputDataError, match="return.xlsx: is password-protected or in the old .xls"
+    ):
+        read_return(path)
+
+
+def test_a_formula_without_a_saved_result_is_refused(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Indicator", "Target", "Q1", "Q2"])
+    ws.append(["Number of fly tipping incidents", "5% reduction", 820, "=C2*0.9"])
+    path = tmp_path / "r.xlsx"
+    wb.save(path)  # openpyxl saves formulas without calculating them
+    with pytest.raises(InputDataError, match=r"r.xlsx, row 2, column 'D': cell D2 holds a formula"):
+        read_return(path)

@@ -82,3 +82,13 @@ def test_period_headings(heading, kind, label, start, end):
 @pytest.mark.parametrize("heading", ["Q3 and Q4 Update", "Target", "2012/14", "Comment", "Q5"])
 def test_not_period_headings(heading):
     assert parse_period_heading(heading) is None
+
+
+def test_dates_in_value_cells_are_not_read_as_numbers():
+    from analysis.sources.return_values import VALUE_UNREADABLE, parse_value
+
+    for text in ("01/04/2025", "2025-04-01T00:00:00", "1.4.25"):
+        parsed = parse_value(text)
+        assert parsed.value is None and parsed.status == VALUE_UNREADABLE, text
+        assert "is a date" in parsed.note
+    assert parse_value("2/31").value is not None  # a fraction is still a fraction

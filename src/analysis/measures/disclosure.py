@@ -467,6 +467,8 @@ def suppress_indicators(rows: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) 
         if col in out:
             out[col] = out[col].where(~mask, SUPPRESSED)
     if "rag_reason" in out:  # the reason quotes the value ("2 against target 5")
-        out["rag_reason"] = out["rag_reason"].where(~hide, "withheld with the value (a small number)")
+        out["rag_reason"] = out["rag_reason"].where(
+            ~hide, "withheld with the value (a small number)"
+        )
     out["suppressed"] = hide
     return out

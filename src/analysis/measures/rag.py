@@ -209,6 +209,13 @@ def rag_status(
         return NA, None, None, "target not machine-readable"
     if _missing(value):
         return NA, None, None, "no figure for this period"
+    if unit == "count" and value < 0:  # "met" a reduction target with an impossible count
+        return NA, None, None, "a negative count is not possible: check the return"
+    # 0.832 against a 75% target is a fraction typed for 83.2%, not a shortfall of 74 points
+    if (unit == "percent" and 0 < value < 1 and not _missing(target_value) and target_value >= 10
+            and (target_unit in (None, "percent"))):  # fmt: skip
+        return NA, None, None, (f"{value:g} may be a fraction meaning {value * 100:.1f}%: write it "
+                                "as a percentage in the return (not assessed)")  # fmt: skip
     if _missing(target_value) or target_direction is None:
         return NA, None, None, "target incomplete"
 

@@ -115,6 +115,8 @@ def partner_files(data_dir: Path, patterns: str | Sequence[str]) -> list[Path]:
     for pattern in patterns:
         for name in glob.glob(str(Path(data_dir) / pattern)):
             p = Path(name)
+            if p.name.startswith("~$"):  # Excel's lock file beside an open workbook: not data
+                continue
             if p.is_file():
                 found[str(p.resolve())] = p
     return sorted(found.values(), key=lambda p: p.name)

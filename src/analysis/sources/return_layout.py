@@ -64,6 +64,8 @@ _FILE_FY = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?!\d)")
 def read_text(path: Path) -> str:
     """A CSV file's text: UTF-8 (with or without a BOM), else cp1252, as Excel on Windows saves."""
     data = read_bytes(path)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" and some exports
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,7 +90,9 @@ class Grid:
 def _read_csv_grid(path: Path) -> Grid:
     """Every record of a CSV file, numbered by the line it starts on (a cell may span lines)."""
     text = read_text(path)
-    reader = csv.reader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    delimiter = next((d for d in (";", "\t") if first.count(d) > first.count(",")), ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)  # European Excel writes ';'
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
@@ -120,15 +124,29 @@ def _xlsx_text(cell: Cell | MergedCell) -> str:
 
 def _read_xlsx_grid(path: Path, sheet: str | None = None) -> Grid:
     """The first (or named) sheet's cells, merged cells filled from their top-left cell."""
+    data = read_bytes(path)
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # an OLE file: an encrypted workbook, or an old .xls
+        raise input_error(path, "is password-protected or in the old .xls format: save an "
+                          "unprotected copy as .xlsx")  # fmt: skip
     try:
         from openpyxl import load_workbook
 
-        wb = load_workbook(io.BytesIO(read_bytes(path)), data_only=True)
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # zip/XML errors from a damaged or mis-named file
         raise input_error(path, f"not a readable XLSX workbook: {exc}") from None
     if sheet is not None and sheet not in wb.sheetnames:
         raise input_error(path, f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})")
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    fs = formulas[ws.title]
+    # a formula whose result was never saved (a file written by a program that does not
+    # calculate) reads as blank, and a lower quarter would be used instead: refuse it
+    for row in fs.iter_rows():
+        for c in row:
+            if c.data_type == "f" and ws.cell(c.row, c.column).value is None:
+                raise input_error(path, f"cell {c.coordinate} holds a formula ({c.value}) with no "
+                                  "saved result: open the file in Excel and save it",
+                                  row=c.row, column=c.column_letter)  # fmt: skip
     grid = {(c.row, c.column): _xlsx_text(c) for row in ws.iter_rows() for c in row}
     spans: dict[int, list[tuple[int, int, str]]] = {}
     for rng in ws.merged_cells.ranges:

@@ -69,6 +69,9 @@ _MISSING_PREFIXES = (
     "not collated",
 )
 _VALUE_RE = re.compile(rf"^(?P<sign>[-+])?\s*(?P<n>{_NUMBER})\s*(?P<pct>%)?\s*(?P<rest>.*)$")
+_DATE_RE = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4}))$"
+)
 _FRACTION_RE = re.compile(rf"^(?P<a>{_NUMBER})\s*(?:/|out\s+of|of)\s*(?P<b>{_NUMBER})$", re.I)
 _BRACKET_FRACTION_RE = re.compile(
     rf"^\(\s*(?P<a>{_NUMBER})\s*(?:out\s+of|of|/)\s*(?P<b>{_NUMBER})\s*(?P<what>[^)]*)\)\s*\.?$",
@@ -133,6 +136,8 @@ def parse_value(text: object) -> ParsedValue:
     if low.startswith(_MISSING_PREFIXES):
         return ParsedValue(raw, None, VALUE_MISSING, note=f"'{s}'")
 
+    if _DATE_RE.match(s):  # "01/04/2025" is not 1, nor 2025-04-01 the year 2025
+        return ParsedValue(raw, None, VALUE_UNREADABLE, note=f"'{s}' is a date, not a figure")
     frac = _FRACTION_RE.match(s)
     if frac:
         a, b = parse_number(frac.group("a")), parse_number(frac.group("b"))
