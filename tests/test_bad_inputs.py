@@ -48,6 +48,10 @@ def case(base, tmp_path, monkeypatch):
     (outputs / "mini" / "cy2024" / "figures.json").write_text('{"previous": "good run"}')
     (outputs / "mini" / "cy2024" / "crime.html").write_text("<html>previous good page</html>")
     (outputs / "index.html").write_text("<html>previous index</html>")
+    processed = tmp_path / "processed"
+    (processed / "mini" / "cy2024").mkdir(parents=True)  # the previous good run's tables
+    (processed / "mini" / "ingest_report.json").write_text('{"previous": "good ingest"}')
+    (processed / "mini" / "cy2024" / "police_uk.parquet").write_bytes(b"previous table")
     monkeypatch.setattr(config_module, "CONFIG_DIR", cfg)
     monkeypatch.setattr(run, "OUTPUTS", outputs)
     monkeypatch.setattr(run, "BUILD", tmp_path / "build")
@@ -82,7 +86,9 @@ def case(base, tmp_path, monkeypatch):
             self.write_lines(lines, month)
 
         def snapshot(self) -> dict:
-            return {p: p.read_bytes() for p in outputs.rglob("*") if p.is_file()}
+            """Every file under outputs/ and data/processed/ (a failed run changes neither)."""
+            return {p: p.read_bytes() for root in (outputs, processed) for p in root.rglob("*")
+                    if p.is_file()}  # fmt: skip
 
         def fails(self, *needles: str, step: str = "all") -> str:
             before = self.snapshot()
@@ -94,7 +100,7 @@ def case(base, tmp_path, monkeypatch):
             for needle in needles:
                 assert needle in message, f"{needle!r} not in message:\n{message}"
             assert "Traceback" not in message
-            assert self.snapshot() == before, "previous outputs changed"
+            assert self.snapshot() == before, "previous outputs or processed data changed"
             return message
 
     return Case()

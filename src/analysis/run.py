@@ -86,15 +86,17 @@ def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> 
     return f"{config.name} &middot; {period.label}: " + " ".join(links)
 
 
-def run_period(config: AreaConfig, data: AreaData, period: Period, started: str) -> Path:
-    """Build one period aside, then swap it into outputs/<area>/<period>/."""
+def build_period(
+    config: AreaConfig, data: AreaData, period: Period, started: str, processed: Path
+) -> Path:
+    """Build one period aside (``.build/``), from the processed tables under ``processed``."""
     build = BUILD / config.area / f"{period.slug}.{os.getpid()}"
     if build.exists():
         shutil.rmtree(build)
     build.mkdir(parents=True)
     try:
         with period_kernel() as kernel:
-            _build_period(config, data, period, started, build, kernel)
+            _build_period(config, data, period, started, build, kernel, processed)
     except BaseException:
         log.error(
             "%s %s failed; partial build kept for inspection in %s",
@@ -103,6 +105,11 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
             os.path.relpath(build, REPO_ROOT),
         )
         raise
+    return build
+
+
+def publish_period(config: AreaConfig, period: Period, build: Path) -> Path:
+    """Swap a finished build into outputs/<area>/<period>/ (two renames)."""
     final = OUTPUTS / config.area / period.slug
     final.parent.mkdir(parents=True, exist_ok=True)
     old = final.with_name(f".{period.slug}.old.{os.getpid()}")
@@ -114,6 +121,30 @@ def run_period(config: AreaConfig, data: AreaData, period: Period, started: str)
     return final
 
 
+def run_period(config: AreaConfig, data: AreaData, period: Period, started: str) -> Path:
+    """Build one period aside, then swap it into outputs/<area>/<period>/."""
+    return publish_period(
+        config, period, build_period(config, data, period, started, store.PROCESSED)
+    )
+
+
+def publish_processed(staging: Path, area: str) -> None:
+    """Swap a whole run's processed tables into data/processed/<area>/, keeping the tables of
+    periods this run did not build."""
+    final = store.PROCESSED / area
+    if final.exists():
+        for child in final.iterdir():
+            if child.is_dir() and not (staging / child.name).exists():
+                shutil.copytree(child, staging / child.name)
+        old = final.with_name(f".{area}.old.{os.getpid()}")
+        final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(final)
+
+
 def _build_period(
     config: AreaConfig,
     data: AreaData,
@@ -121,11 +152,12 @@ def _build_period(
     started: str,
     build: Path,
     kernel: SharedKernel | None,
+    processed: Path,
 ) -> None:
     """Figures, notebooks, pages and manifest of one period, all written into ``build``."""
     import papermill as pm
 
-    figures = prepare_period(config, data, period, build)
+    figures = prepare_period(config, data, period, build, processed)
     rel_build = os.path.relpath(build, REPO_ROOT)
     provenance = manifest(config, data, period, started)
     commentary = load_commentary(config.source_file.parent, config.area, period.slug, figures,
@@ -149,7 +181,7 @@ def _build_period(
             "period": period.slug,
             "work_dir": rel_build,
             "data_dir": os.path.relpath(config.data_dir, REPO_ROOT),
-            "processed_dir": os.path.relpath(store.PROCESSED, REPO_ROOT),
+            "processed_dir": os.path.relpath(processed, REPO_ROOT),
             **extra,
         }
         nb = NOTEBOOKS / nb_name
@@ -259,14 +291,30 @@ def run(
     """
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     config = _prepare(area, data_dir)
+    chosen = [config.period_by_slug(p) for p in periods] if periods else list(config.periods)
+    if step == "all":
+        # the whole run aside: processed tables in a staging folder, periods in .build/; only
+        # when every period has built are the processed tables, the periods and the index
+        # swapped in, so a failed or interrupted run leaves outputs/ and data/processed/ as
+        # they were
+        staging = store.PROCESSED / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            data = ingest_area(config, staging)
+            builds = [(p, build_period(config, data, p, started, staging)) for p in chosen]
+            publish_processed(staging / config.area, config.area)
+            written = [publish_period(config, p, b) for p, b in builds]
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        write_index(OUTPUTS)
+        return written
     written: list[Path] = []
-    if step in ("ingest", "all"):
+    if step == "ingest":
         ingest_area(config)
-    if step in ("periods", "all"):
-        chosen = [config.period_by_slug(p) for p in periods] if periods else list(config.periods)
+    if step == "periods":
         data = load_processed(config)
         written = [run_period(config, data, p, started) for p in chosen]
-    if step in ("index", "all"):
+    if step == "index":
         write_index(OUTPUTS)
     return written
 
