@@ -339,3 +339,17 @@ def test_a_formula_without_a_saved_result_is_refused(tmp_path):
     wb.save(path)  # openpyxl saves formulas without calculating them
     with pytest.raises(InputDataError, match=r"r.xlsx, row 2, column 'D': cell D2 holds a formula"):
         read_return(path)
+
+
+def test_appendix_layouts_with_other_headings_are_read(tmp_path):
+    path = write(tmp_path, "appendix_2011.csv", """
+        Proxy Measure / Indicator,Target,2010,2011,Diff.,Diff. to Baseline
+        Number of fly tipping incidents,5% reduction,820,706,-114,-20
+        Satisfaction of victims,85%,77.8%,80%,2.2,1.0
+    """)  # fmt: skip
+    df = read_return(path)
+    assert df["indicator"].unique().tolist() == ["Number of fly tipping incidents",
+                                                 "Satisfaction of victims"]  # fmt: skip
+    assert sorted(df["period"].unique()) == ["2010", "2011"]
+    row = df[(df["indicator"] == "Number of fly tipping incidents") & (df["period"] == "2011")]
+    assert row["value"].tolist() == [706.0]

@@ -36,8 +36,8 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "indicator",
         re.compile(
-            r"^(?:indicators?|measures?|performance\s+(?:indicators?|measures?)|kpis?|"
-            r"key\s+performance\s+indicators?)$",
+            r"^(?:(?:proxy\s+)?(?:indicators?|measures?)(?:\s*/\s*(?:indicators?|measures?))?|"
+            r"performance\s+(?:indicators?|measures?)|kpis?|key\s+performance\s+indicators?)$",
             re.I,
         ),
     ),
@@ -52,7 +52,10 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "ignore",
         re.compile(
             r"^(?:lead|leads|owner|lead\s+officer|lead\s+agency|responsible(?:\s+officer)?|"
-            r"data\s+source|source|frequency|ref\.?|reference|no\.?|#|id|code)$",
+            r"data\s+source|source|frequency|ref\.?|reference|no\.?|#|id|code|"
+            # a stated difference ("Diff.", "Difference", "Diff. to Baseline"): the pipeline
+            # works out every change itself from the values
+            r"diff\.?|difference|diff\.?\s+(?:to|from|on)\s+(?:baseline|target|previous\s+year))$",
             re.I,
         ),
     ),
