@@ -28,7 +28,7 @@ endif
 # the sample's raw data is generated (and regenerated when the generator changes)
 SAMPLE_PREREQ := $(if $(filter sample,$(AREA)),$(if $(DATA_DIR),,$(SAMPLE_DIR)/.complete),)
 
-.PHONY: help setup all areas run bench sample-data test test-fast lint format lab lock clean distclean strip
+.PHONY: help setup all areas new-area run bench sample-data test test-fast lint format lab lock clean distclean strip
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ areas: ## Run every area in AREAS (default: sample medway), in parallel with -j2
 
 area-%:
 	@$(MAKE) --no-print-directory all AREA=$*
+
+NAME ?=
+new-area: $(STAMP) ## Write a configuration for a CSP or authority: make new-area NAME=Maidstone DATA_DIR=../shared/data [OUT=dir]
+	@$(PY) -m analysis.new_area "$(NAME)" --data-dir $(or $(DATA_DIR),../shared/data) $(if $(OUT),--out $(OUT),)
 
 run: $(STAMP) $(SAMPLE_PREREQ) ## Run everything for AREA in one process, ignoring what is up to date
 	$(PY) -m analysis.run $(RUN_ARGS)
