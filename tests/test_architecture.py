@@ -16,7 +16,16 @@ PACKAGE = REPO / "src" / "analysis"
 #: Stages in order; a module may import only from its own stage or an earlier one.
 STAGES = ("foundation", "checks", "sources", "measures", "report", "entry")
 FOUNDATION = {"errors", "periods", "config", "store"}
-ENTRY = {"pipeline", "notebook", "kernel", "run", "performance", "provenance", "new_area", "__init__"}
+ENTRY = {
+    "pipeline",
+    "notebook",
+    "kernel",
+    "run",
+    "performance",
+    "provenance",
+    "new_area",
+    "__init__",
+}
 
 
 def stage_of(module: str) -> str:
