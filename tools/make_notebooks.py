@@ -28,6 +28,7 @@ from IPython.display import Markdown, display
 
 from analysis.notebook import load_context
 from analysis.report import charts, crime
+from analysis.report.formatting import reader_table
 """
 
 PARAMS = """
@@ -51,7 +52,7 @@ title = "All recorded crime" if measure == "crime" else "Anti-social behaviour (
 display(Markdown(f"# {title}: {ctx.config.name}, {ctx.period.label}"))
 display(Markdown(crime.headline_markdown(figures, measure)))
 """),
-    code("""display(crime.summary_table(figures, measure))"""),
+    code("""display(reader_table(crime.summary_table(figures, measure), f"summary-{measure}"))"""),
     md(
         "## General trend\nTotals for every period of data held, aligned with the period assessed. "
         "Periods with missing months are shown hatched and are not comparable."
@@ -67,10 +68,10 @@ if measure == "crime":
                      "across police.uk's category changes (e.g. shoplifting, bicycle theft and theft from "
                      "the person are counted under Theft)."))
     charts.show(charts.type_chart(fig["by_type"], ctx.period.label))
-    display(crime.types_table(fig))
+    display(reader_table(crime.types_table(fig), "types"))
     display(Markdown("## What drove the change\\n" + crime.drivers_markdown(fig)))
     if fig["by_group_change"]:
-        display(crime.group_change_table(fig))
+        display(reader_table(crime.group_change_table(fig), "drivers"))
         display(Markdown("Whether a change is beyond normal variation allows for crime counts swinging "
                          "more from month to month than chance alone would make them, and for testing "
                          "every group at once."))
@@ -79,9 +80,9 @@ else:
 """),
     md("## Hotspots: wards"),
     code("""
-display(Markdown(f"Top {len(fig['top_wards'])} wards ({figures['wards']['set']}); share = % of all "
-                 f"{'crimes' if measure == 'crime' else 'ASB incidents'} in the area."))
-display(crime.wards_table(fig))
+display(Markdown(f"The {len(fig['top_wards'])} wards with most {'crimes' if measure == 'crime' else 'ASB incidents'} "
+                 f"({figures['wards']['set']}); share = their % of the area's total."))
+display(reader_table(crime.wards_table(fig), f"wards-{measure}"))
 if fig["rows_without_ward"]:
     display(Markdown(f"{fig['rows_without_ward']:,} rows could not be placed in a ward of this ward set."))
 if ctx.boundaries and not ctx.boundaries.get("missing"):
@@ -95,7 +96,7 @@ elif ctx.boundaries:
 peers = fig["peers"]
 if peers.get("available"):
     charts.show(charts.peer_chart(peers, measure, ctx.period.label))
-    display(crime.peers_table(peers))
+    display(reader_table(crime.peers_table(peers), f"peers-{measure}"))
     display(Markdown(f"Population: {figures['population']['note']} for every authority. "
                      f"Peers: {peers['rule']}." + crime.peers_left_out(peers)))
 else:

@@ -35,3 +35,22 @@ def plain_table(df: pd.DataFrame):
         elif pd.api.types.is_integer_dtype(shown[col]):
             shown[col] = shown[col].map("{:,}".format)
     return shown.style.set_uuid("plain").hide(axis="index")
+
+
+_NUMBER_CELL = r"[-+−▲▼◆\s]*(?:\d[\d,]*(?:\.\d+)?%?|n/a|–|)\s*"
+
+
+def reader_table(df: pd.DataFrame, uid: str):
+    """A table as a reader sees it: its index (rank, crime group) as an ordinary first column,
+    no index-name header row, words left-aligned and numbers right-aligned; ``uid`` gives the
+    HTML a stable id unique on the page."""
+    shown = df.reset_index() if df.index.name else df.reset_index(drop=True)
+    numeric = [c for c in shown.columns
+               if shown[c].astype(str).str.fullmatch(_NUMBER_CELL).all()]  # fmt: skip
+    words = [c for c in shown.columns if c not in numeric]
+    styler = shown.style.hide(axis="index").set_uuid(uid)
+    if words:
+        styler = styler.set_properties(subset=words, **{"text-align": "left"})
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    return styler.set_table_styles([{"selector": "th", "props": "text-align: left"}])
