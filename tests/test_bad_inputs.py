@@ -447,3 +447,17 @@ def test_a_file_named_for_month_13_is_named(case):
     case.fails(bad.name)
     with pytest.raises(PipelineError, match="2024-13-sampleshire-street.csv"):
         run.make_dependencies("mini", None, "--area mini")
+
+
+def test_line_numbers_are_lines_of_the_file_after_blank_lines(case):
+    lines = case.lines()
+    lines.insert(3, "")  # a blank line before the bad row: the bad row is now line 6
+    case.write_lines(lines)
+    case.set_field(6, "LSOA code", "E0X12345")
+    case.fails("E0X12345", f"{case.file().name}:6")
+
+
+def test_line_numbers_are_lines_of_the_file_after_a_quoted_line_break(case):
+    case.set_field(3, "Location", '"On or near\nHigh Street"')  # record 3 now spans lines 3-4
+    case.set_field(6, "LSOA code", "E0X12345")  # was record 5, now starts on line 6
+    case.fails("E0X12345", f"{case.file().name}:6")

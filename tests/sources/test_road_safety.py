@@ -298,3 +298,9 @@ def test_gx_suite(tmp_path):
     bad.loc[0, "ksi"] = -1
     failed = [r for r in validate(bad, "road_safety", {}) if not r.success]
     assert any(r.severity == "critical" and r.column == "ksi" for r in failed)
+
+
+def test_an_extract_with_no_collision_in_the_area_is_named(tmp_path):
+    c, k = write_stats19(tmp_path, newer=True)
+    with pytest.raises(InputDataError, match="no collision in the file is in the partnership's"):
+        read_stats19(c, k, ["E06000999"])

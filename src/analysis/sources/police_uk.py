@@ -242,7 +242,7 @@ def read_street_file(sf: StreetFile) -> pa.Table:
     if table.num_rows and any(c.num_chunks != 1 for c in table.columns):
         table = table.unify_dictionaries().combine_chunks()
     n = table.num_rows
-    rows = np.arange(2, n + 2, dtype=np.int64)
+    rows = _record_lines(body, n)
 
     cols: dict[str, pa.Array] = {}
     for name in COLUMNS.values():
@@ -273,6 +273,29 @@ def read_street_file(sf: StreetFile) -> pa.Table:
     )
     cols["source_row"] = pa.array(rows)
     return pa.table(cols)
+
+
+def _record_lines(body: memoryview, n: int) -> np.ndarray:
+    """The file line (header = line 1) each of the ``n`` records starts on.
+
+    Usually record k is line k + 2; after blank lines (which the parser skips) or a quoted
+    field holding a line break, it is not, and a message naming "line 5" would send the analyst
+    to the wrong row. Worked out on the bytes with numpy: a line starts a record when it is not
+    blank and an even number of quote characters come before it.
+    """
+    buf = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    lines = len(newlines) + (1 if len(buf) and buf[-1] != 10 else 0)
+    if lines == n:
+        return np.arange(2, n + 2, dtype=np.int64)
+    starts = np.concatenate([[0], newlines + 1])[:lines]
+    ends = np.concatenate([newlines, [len(buf)]])[:lines]
+    first = buf[np.minimum(starts, len(buf) - 1)]
+    blank = (ends - starts == 0) | ((ends - starts == 1) & (first == 13))
+    quotes = np.concatenate([[0], np.cumsum(buf == 34)])[starts]  # quotes before each line
+    record = ~blank & (quotes % 2 == 0)
+    found = np.flatnonzero(record) + 2
+    return found.astype(np.int64) if len(found) == n else np.arange(2, n + 2, dtype=np.int64)
 
 
 def _single(col: pa.ChunkedArray | pa.Array) -> pa.Array:

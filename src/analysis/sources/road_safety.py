@@ -121,6 +121,10 @@ def read_stats19(
         raise InputDataError("road safety: no local authority codes to select collisions by")
     with _csv(coll_path) as (ch, stream):
         area, covered = _area_collisions(coll_path, ch, stream, codes, years, chunksize)
+    if area.empty:  # zero casualties every year would be a plausible, wrong road-safety section
+        raise input_error(coll_path, f"no collision in the file is in the partnership's "
+                          f"authorities ({', '.join(sorted(codes))}) in the years asked for: is it "
+                          "the right extract?", column=LA_COLUMN)  # fmt: skip
     with _csv(cas_path) as (kh, stream):
         counts = _casualties(cas_path, kh, stream, area, adjusted, chunksize)
     span = sorted(y for y in covered if years is None or years[0] <= y <= years[1])
