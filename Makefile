@@ -28,7 +28,7 @@ endif
 # the sample's raw data is generated (and regenerated when the generator changes)
 SAMPLE_PREREQ := $(if $(filter sample,$(AREA)),$(if $(DATA_DIR),,$(SAMPLE_DIR)/.complete),)
 
-.PHONY: help setup all areas new-area run bench sample-data test test-fast lint format lab lock clean distclean strip
+.PHONY: help setup all areas new-area force run bench sample-data test test-fast lint format lab lock clean distclean strip
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -82,6 +82,16 @@ area-%:
 NAME ?=
 new-area: $(STAMP) ## Write a configuration for a CSP or authority: make new-area NAME=Maidstone DATA_DIR=../shared/data [OUT=dir]
 	@$(PY) -m analysis.new_area "$(NAME)" --data-dir $(or $(DATA_DIR),../shared/data) $(if $(OUT),--out $(OUT),)
+
+FORCE ?=
+FORCE_CONFIG = $(or $(CSP_CONFIG_DIR),$(HOME)/csp-config/$(FORCE))
+force: $(STAMP) ## Every CSP of a force: make force FORCE=kent DATA_DIR=../shared/data (add -j2 for parallel CSPs)
+	@test -n "$(FORCE)" || { echo "FORCE=<police.uk force name>, e.g. make force FORCE=kent"; exit 2; }
+	@mkdir -p $(BUILD_DIR)
+	@$(PY) -m analysis.new_area --force $(FORCE) --data-dir $(or $(DATA_DIR),../shared/data) \
+	  --out $(FORCE_CONFIG) > $(BUILD_DIR)/force-$(FORCE).list
+	@CSP_CONFIG_DIR=$(FORCE_CONFIG) $(MAKE) --no-print-directory areas \
+	  AREAS="$$(sed 's|.*/||; s|\.yaml$$||' $(BUILD_DIR)/force-$(FORCE).list | tr '\n' ' ')"
 
 run: $(STAMP) $(SAMPLE_PREREQ) ## Run everything for AREA in one process, ignoring what is up to date
 	$(PY) -m analysis.run $(RUN_ARGS)

@@ -90,3 +90,15 @@ def test_refuses_to_overwrite_and_unknown_names(tmp_path, capsys):
 
 def test_every_force_of_england_and_wales_is_named():
     assert len(set(FORCES.values())) == 43
+
+
+def test_every_csp_of_a_force(tmp_path, capsys):
+    from analysis.new_area import force_csps
+
+    names = force_csps(SHARED_DATA, "kent")
+    assert len(names) == 12 and "Dartford and Gravesham" in names and "Medway" in names
+    assert main(["--force", "kent", "--data-dir", str(SHARED_DATA), "--out", str(tmp_path)]) == 0
+    assert len(list(tmp_path.glob("*.yaml"))) == 12
+    # a second force run keeps what is there (and lists it), rather than refusing
+    assert main(["--force", "kent", "--data-dir", str(SHARED_DATA), "--out", str(tmp_path)]) == 0
+    assert len(capsys.readouterr().out.split()) == 24

@@ -90,6 +90,8 @@ if ctx.boundaries and not ctx.boundaries.get("missing"):
     charts.show(charts.ward_map(ctx.boundaries, fig["by_ward"], measure, map_title))
 elif ctx.boundaries:
     display(Markdown(crime.map_left_out(ctx.boundaries["missing"])))
+else:
+    display(Markdown("There is no ward boundary file for this ward set, so the ward map is left out."))
 """),
     md("## Peer comparison"),
     code("""

@@ -231,11 +231,30 @@ def write_config(data_dir: Path, query: str, out_dir: Path) -> tuple[Path, list[
     return path, warnings
 
 
+def force_csps(data_dir: Path, force: str) -> list[str]:
+    """The CSPs of a police force (by its police.uk name, e.g. ``kent``), by name."""
+    lookups = sorted((Path(data_dir) / "lookups").glob("LAD*_CSP*_PFA*_EW_LU.csv"))
+    if not lookups:
+        raise PipelineError(f"no LAD -> CSP -> PFA lookup in {Path(data_dir) / 'lookups'}")
+    df = pd.read_csv(lookups[-1], dtype=str, encoding="utf-8-sig")
+    csp = next(c for c in df.columns if re.match(r"^CSP\d{2}NM$", c))
+    pfa = next(c for c in df.columns if re.match(r"^PFA\d{2}NM$", c))
+    wanted = {k for k, v in FORCES.items() if v == force}
+    if not wanted:
+        raise PipelineError(f"'{force}' is not a police.uk force name (e.g. kent, metropolitan)")
+    return sorted(df.loc[df[pfa].isin(wanted), csp].unique())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.new_area", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("query", help="CSP or local authority: name or ONS code (e.g. Maidstone)")
+    parser.add_argument(
+        "query", nargs="?", help="CSP or local authority: name or ONS code (e.g. Maidstone)"
+    )
+    parser.add_argument(
+        "--force", help="write every CSP of this force instead (police.uk name, e.g. kent)"
+    )
     parser.add_argument(
         "--data-dir", default="../shared/data", help="the data folder (lookups, police.uk ...)"
     )
@@ -247,14 +266,22 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else DEFAULT_OUT
     if out.resolve().is_relative_to(REPO_ROOT / "config") and not args.out:
         out = DEFAULT_OUT
+    if not args.query and not args.force:
+        parser.error("name a CSP or authority, or give --force")
     try:
-        path, warnings = write_config(data_dir, args.query, out)
+        queries = force_csps(data_dir, args.force) if args.force else [args.query]
+        for query in queries:
+            target = out / f"{area_config(data_dir, query)[0]}.yaml"
+            if args.force and target.exists():
+                print(target)  # a force run keeps configurations already written (and checked)
+                continue
+            path, warnings = write_config(data_dir, query, out)
+            for w in warnings:
+                print(f"warning: {path.stem}: {w}", file=sys.stderr)
+            print(path)
     except PipelineError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    print(path)
     return 0
 
 
