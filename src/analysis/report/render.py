@@ -179,6 +179,8 @@ def write_index(outputs_dir: Path) -> Path:
             ("Period", "", html.escape(fig["period"]["label"])),
             ("Crimes", "n", _fmt(c["total"])), ("Change", "n", _fmt(c["change_pct"], "%")),
             ("Crimes per 1,000", "n", _fmt(c["rate_per_1000"])),
+            ("Rate rank in force", "n", f"{c['peers']['rank']} of {c['peers']['of']}"
+             if (c.get("peers") or {}).get("available") else "n/a"),
             ("ASB incidents", "n", _fmt(a["total"])), ("Change", "n", _fmt(a["change_pct"], "%")),
             ("Months of data", "n", f"{fig['months_present']} of {fig['months_expected']}"),
             ("Partners' indicators (RAG)", "", _rag_counts(fig)), ("Sections", "", links),
@@ -205,6 +207,7 @@ def write_index(outputs_dir: Path) -> Path:
         parts.append(f"<h2>{html.escape(name)}{flag}</h2>")
         parts.append(
             "<table><thead><tr><th>Period</th><th>Crimes</th><th>Change</th><th>Crimes per 1,000</th>"
+            "<th>Rate rank in force</th>"
             "<th>ASB incidents</th><th>Change</th><th>Months of data</th><th>Partners' indicators (RAG)</th>"
             "<th>Sections</th></tr></thead><tbody>"
         )
