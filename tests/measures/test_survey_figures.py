@@ -102,3 +102,24 @@ def test_group_comparisons_keep_false_alarms_at_five_percent_by_simulation():
     assert 0.04 < per_test < 0.06
     assert any_plain > 0.2
     assert any_holm < 0.06
+
+
+def test_a_previous_survey_worded_slightly_differently_is_still_compared(sample_survey):
+    table, settings, notes, *_ = sample_survey
+    older = table["survey"] == "Residents' survey 2023"
+    reworded = table.copy()
+    reworded.loc[older, "question"] = reworded.loc[older, "question"].str.upper().str.rstrip("?")
+    f = survey_figures(reworded, settings, "2025-03", notes)
+    assert [c["measure"] for c in f["changes"] if c["significant"]] == [
+        "People using or dealing drugs"
+    ]
+
+
+def test_a_concerns_setting_naming_no_question_is_a_configuration_error(sample_survey):
+    from dataclasses import replace
+
+    from analysis.config import ConfigError
+
+    table, settings, notes, *_ = sample_survey
+    with pytest.raises(ConfigError, match="survey.concerns: no question 'Biggest problems'"):
+        survey_figures(table, replace(settings, concerns="Biggest problems"), "2025-03", notes)

@@ -66,3 +66,26 @@ def test_resolve_walks_mappings_and_lists():
     assert resolve(FIGURES, "crime.by_group_change.0.change") == ("change", -379)
     with pytest.raises(KeyError):
         resolve(FIGURES, "crime.nothing")
+
+
+def test_commentary_cannot_put_markup_or_script_on_a_public_page():
+    text = ('<script>alert(1)</script> <!-- internal: do not publish --> [x](javascript:alert(1)) '
+            "<img src=x onerror=alert(1)>")  # fmt: skip
+    out, _ = render_commentary(text, FIGURES, "c.md")
+    assert "<script" not in out and "<img" not in out and "javascript:" not in out
+    assert "internal" not in out
+    figures = {**FIGURES, "ward": {"name": "<b>Priory</b>"}}
+    assert render_commentary("{{ ward.name }}", figures, "c.md")[0] == "&lt;b&gt;Priory&lt;/b&gt;"
+
+
+def test_a_broken_reference_stops_the_run(tmp_path):
+    with pytest.raises(
+        PipelineError, match="line 2: a '{{' or '}}' that is not a complete reference"
+    ):
+        render_commentary("fine\nCrime rose by {{ crime.change_pct\n}}", FIGURES, tmp_path / "c.md")
+
+
+def test_odd_values_render_as_not_available():
+    figures = {**FIGURES, "x": {"rate_per_1000": float("nan"), "change_pct": float("inf")}}
+    out, _ = render_commentary("{{ x.rate_per_1000 }} {{ x.change_pct }}", figures, "c.md")
+    assert out == "n/a n/a"

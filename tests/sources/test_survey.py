@@ -136,3 +136,73 @@ def test_bad_survey_settings_are_plain_config_errors(tmp_path, raw, message):
 
 def test_no_survey_configured_is_none(tmp_path):
     assert survey_settings(None, tmp_path) is None
+
+
+# --- as the red team sent them ------------------------------------------------------------
+
+
+def test_numeric_and_dash_codes_and_explicit_no_give_the_same_shares(tmp_path):
+    blank = "ID,Q | A,Q | B\n1,A,\n2,,B\n3,A,B\n4,,\n"
+    codes = "ID,Q | A,Q | B\n1,1.0,0.0\n2,0,1\n3,1,1\n4,0,0\n"
+    words = "ID,Q | A,Q | B\n1,Yes,No\n2,No,Yes\n3,Yes,Yes\n4,-,-\n"
+    cols = ["answer", "count", "base"]
+    first = _one(tmp_path, blank)[0][cols]
+    assert first.values.tolist() == [["A", 2, 3], ["B", 2, 3]]  # 3 ticked something
+    for i, text in enumerate((codes, words)):
+        pd.testing.assert_frame_equal(_one(tmp_path, text, f"s{i}.csv")[0][cols], first)
+
+
+def test_a_question_nobody_answered_is_left_out_and_noted(tmp_path):
+    table, note = _one(tmp_path, "ID,Q1,Q2 | A,Q2 | B\n1,Yes,,\n2,No,,\n")
+    assert set(table["question"]) == {"Q1"} and note["unanswered_questions"] == ["Q2"]
+
+
+def test_tab_separated_and_single_column_files(tmp_path):
+    plain = _one(tmp_path, RESPONDENTS)[0]
+    tabbed = _one(tmp_path, RESPONDENTS.replace(",", "\t"), "t.csv")[0]
+    assert tabbed["count"].tolist() == plain["count"].tolist()
+    with pytest.raises(InputDataError, match="only one column was found"):
+        _one(tmp_path, "Q1\nYes\nNo\n", "one.csv")
+
+
+def test_free_text_headings_and_one_off_long_answers_are_never_read(tmp_path):
+    text = ("ID,Q1,Anything else?,Q3\n1,Yes,My neighbour John Smith at 12 High St is loud,a\n"
+            "2,No,,b\n3,Yes,,My neighbour at number 14 deals drugs from his van\n")  # fmt: skip
+    table, note = _one(tmp_path, text)
+    assert set(table["question"]) == {"Q1"} and note["free_text_questions"] == 2
+    assert not table["answer"].str.contains("neighbour").any()
+
+
+def test_group_columns_need_a_whole_word_and_spellings_are_unified(tmp_path):
+    text = "ID,Age band,Agencies you trust,Q1\n1,25 - 34,Police,Yes\n2,25-34,Council,No\n3,16-24,Police,Yes\n"
+    table, note = _one(tmp_path, text)
+    assert note["groups"] == ["Age band"]
+    assert set(table.loc[table["group"] == "Age band", "group_value"]) == {"25-34", "16-24"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Question,Answer,Count,Base\nQ,Yes,5,10\nQ,Total,10,10\n", "answer 'Total' is the base"),
+        (
+            "Question,Answer,Percentage,Base\nQ,Yes,0.465,100\nQ,No,0.535,100\n",
+            "are they fractions",
+        ),
+        (
+            "Question,Answer,Group,Group value,Count,Base\nQ,Yes,Age band,,5,10\n",
+            "a breakdown needs both its group and its value",
+        ),
+        (
+            "Question,Answer,Type,Count,Base\nQ,Yes,Tick all that apply,5,10\nQ,No,whatever,5,10\n",
+            "type 'whatever' is not single or multi",
+        ),
+    ],
+)
+def test_aggregated_tables_that_would_mislead_are_refused(tmp_path, text, message):
+    with pytest.raises(InputDataError, match=message):
+        _one(tmp_path, text)
+
+
+def test_respondent_numbers_are_checked_for_repeats_whatever_their_heading(tmp_path):
+    with pytest.raises(InputDataError, match="respondent '7' appears twice"):
+        _one(tmp_path, "Response Number,Q1\n7,Yes\n7,No\n")

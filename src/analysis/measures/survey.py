@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from analysis.config import ConfigError
 from analysis.measures.change import adjust_p_values
 from analysis.sources.survey import ALL, SurveySettings
 
@@ -166,12 +167,19 @@ def group_differences(headlines: pd.DataFrame, min_base: int) -> tuple[list[dict
     return out, small_list
 
 
+def _same(text: pd.Series) -> pd.Series:
+    """Wording as compared between surveys: case, spacing and a closing '?' or '.' ignored."""
+    return text.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip(" ?.")
+
+
 def survey_changes(now: pd.DataFrame, before: pd.DataFrame) -> list[dict]:
     """Headline shares of all respondents against the previous survey (same question wording)."""
     keys = ["question", "measure", "count", "base"]
-    a, b = (t.loc[t["group"] == ALL, keys] for t in (now, before))
-    both = a.merge(b, on=["question", "measure"], suffixes=("", "_before")).set_index(
-        ["question", "measure"])  # fmt: skip
+    a, b = (t.loc[t["group"] == ALL, keys].assign(q=_same(t.loc[t["group"] == ALL, "question"]),
+                                                  m=_same(t.loc[t["group"] == ALL, "measure"]))
+            for t in (now, before))  # fmt: skip
+    both = a.merge(b.drop(columns=["question", "measure"]), on=["q", "m"],
+                   suffixes=("", "_before")).set_index(["question", "measure"])  # fmt: skip
     if both.empty:
         return []
     p = two_proportion_p(both["count"], both["base"], both["count_before"], both["base_before"])
@@ -228,8 +236,12 @@ def survey_figures(
         why = ("no survey was supplied for this assessment" if settings is None
                else "no survey supplied had finished its fieldwork by the end of the period")  # fmt: skip
         return {"available": False, "note": why}
-    rows = table[table["survey"] == current.name]
+    rows = table[(table["survey"] == current.name) & (table["base"] > 0)]
     concerns = concern_question(rows, settings.concerns)
+    if settings.concerns and concerns is None:
+        raise ConfigError(f"survey.concerns: no question '{settings.concerns}' in the "
+                          f"{current.name}; its questions are "
+                          f"{'; '.join(rows['question'].drop_duplicates())}")  # fmt: skip
     heads = _headlines(rows, concerns)
     differences, too_small = group_differences(heads, settings.min_base)
     note = next((n for n in notes if n.get("survey") == current.name), {})

@@ -20,6 +20,7 @@ marked as commentary.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,7 +52,11 @@ def commentary_dir(config_dir: Path, area: str, period_slug: str) -> Path:
 def commentary_files(config_dir: Path, area: str, period_slug: str) -> list[Path]:
     """The period's commentary files (inputs of the period: hashed and watched by make)."""
     folder = commentary_dir(config_dir, area, period_slug)
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".md", ".markdown")
+    )
 
 
 def resolve(figures: Mapping, key: str) -> tuple[str, object]:
@@ -76,10 +81,19 @@ def _shown(path: Path) -> str:
     return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
 
 
+def _safe(text: str) -> str:
+    """The analysts' Markdown with no way to put markup or script on a public page: comments
+    (internal notes) dropped, every tag shown as text, javascript: links disarmed."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = text.replace("<", "&lt;")
+    return re.sub(r"\]\(\s*javascript:[^)]*\)", "](#)", text, flags=re.I)
+
+
 def render_commentary(text: str, figures: Mapping, path: Path) -> tuple[str, list[str]]:
     """The text with every reference replaced; and the typed numbers no figure accounts for."""
     out_lines, typed = [], []
     where = _shown(path)
+    text = _safe(text)
     allowed = figure_numbers(figures)
     for n, line in enumerate(text.splitlines(), start=1):
         for key in REFERENCE.findall(line):
@@ -96,9 +110,13 @@ def render_commentary(text: str, figures: Mapping, path: Path) -> tuple[str, lis
 
         def sub(m: re.Match) -> str:
             last, value = resolve(figures, m.group(1))
-            return format_figure(last, value)
+            return html.escape(format_figure(last, value))  # a ward name is text, not markup
 
-        typed += [x for x in numbers_in(REFERENCE.sub("", line)) if x not in allowed]
+        rest = REFERENCE.sub("", line)
+        if "{{" in rest or "}}" in rest:
+            raise PipelineError(f"{where}, line {n}: a '{{{{' or '}}}}' that is not a complete "
+                                "reference (a reference must open and close on one line)")  # fmt: skip
+        typed += [x for x in numbers_in(rest) if x not in allowed]
         out_lines.append(REFERENCE.sub(sub, line))
     return "\n".join(out_lines), list(dict.fromkeys(typed))
 

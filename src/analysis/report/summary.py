@@ -401,6 +401,8 @@ def format_figure(key: str, value: object) -> str:
     if isinstance(value, bool) or value is None:
         return {True: "yes", False: "no", None: "n/a"}[value]
     if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "n/a"
         sign = "-" if value < 0 else ""
         v = abs(value)
         if is_pct_key(key):

@@ -51,14 +51,18 @@ COLUMNS = ["survey", "fieldwork", "question", "kind", "answer", "group", "group_
            "count", "base", "q_order", "source_file"]  # fmt: skip
 SETTINGS = {"files", "min_base", "groups", "concerns", "free_text"}
 MULTI_SEP = " | "
-_ID = re.compile(r"^(respondent|response|record)?[ _]?id$", re.I)
-_FREE_TEXT = re.compile(
-    r"comment|please (specify|tell|describe|explain)|\bwhy\b|other \(|free text|"
-    r"in your own words|suggestion",
+_MULTI = re.compile(r"\s*\|\s*")
+_ID = re.compile(
+    r"^(?:(?:unique\s+)?(?:respondent|response|record)?[ _]?(?:id|number|no\.?)|unique\s+response\s+id)$",
     re.I,
 )
-_GROUP_DEFAULT = re.compile(r"^(age|sex\b|gender|ward)", re.I)
-_NOT_SELECTED = {"0", "no", "n", "false", "not selected"}
+_FREE_TEXT = re.compile(
+    r"comment|please (specify|tell|describe|explain)|\bwhy\b|other \(|free text|"
+    r"in your own words|suggestion|anything else|any other|tell us",
+    re.I,
+)
+_GROUP_DEFAULT = re.compile(r"^(?:age\b|age\s*band|age\s*group|sex\b|gender\b|ward\b)", re.I)
+_NOT_SELECTED = {"0", "0.0", "no", "n", "false", "not selected", "-", "not ticked"}
 _AGG = {
     "question": re.compile(r"^question$", re.I),
     "answer": re.compile(r"^(answer|response|option)s?$", re.I),
@@ -142,22 +146,26 @@ def _frame(path: Path) -> pd.DataFrame:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 text = data.decode("cp1252", errors="replace")
-            sep = (
-                ";"
-                if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",")
-                else ","
-            )
-            df = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, skip_blank_lines=True)
+            first = text.split("\n", 1)[0]
+            sep = max((",", ";", "\t"), key=first.count)  # Excel abroad: ';'; "Unicode text": tabs
+            df = pd.read_csv(io.StringIO(text.replace("\x00", "")), dtype=str, sep=sep,
+                             skip_blank_lines=True)  # fmt: skip
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
         raise input_error(path, f"not a readable CSV or Excel file: {exc}") from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [" ".join(str(c).split()) for c in df.columns]
+    if len(df.columns) < 2:
+        raise input_error(path, "only one column was found: a survey needs a column per question "
+                          "(is it separated by commas, semicolons or tabs?)", row=1)  # fmt: skip
     if any(c.startswith("Unnamed:") for c in df.columns) or df.columns.duplicated().any():
         bad = [c for c in df.columns if c.startswith("Unnamed:")] or list(
             df.columns[df.columns.duplicated()]
         )
         raise input_error(path, f"every column needs a distinct heading (problem: '{bad[0]}')",
                           row=1)  # fmt: skip
-    return df.apply(lambda s: s.str.strip()).replace("", np.nan)
+    # one spelling per answer: "25 - 34" and "25-34", or double spaces, are the same
+    cells = df.apply(lambda c: c.str.strip().str.replace(r"\s+", " ", regex=True)
+                     .str.replace(r"\s*-\s*", "-", regex=True))  # fmt: skip
+    return cells.replace("", np.nan)
 
 
 def _find(header: list[str], pattern: re.Pattern) -> str | None:
@@ -198,27 +206,38 @@ def _respondents(df: pd.DataFrame, file: SurveyFile, settings: SurveySettings):
     multi: dict[str, list[str]] = {}
     single, free = [], []
     for h in rest:
-        if MULTI_SEP in h:
-            multi.setdefault(h.split(MULTI_SEP, 1)[0].strip(), []).append(h)
+        if "|" in h:
+            multi.setdefault(_MULTI.split(h, 1)[0], []).append(h)
             continue
         values = df[h].dropna()
+        once = values.value_counts()
         if (h in settings.free_text or _FREE_TEXT.search(h) or values.nunique() > 20
-                or (values.str.len() > 60).any()):  # fmt: skip
+                or (values.str.len() > 60).any()
+                or ((once == 1) & (once.index.str.len() > 30)).any()):  # fmt: skip
             free.append(h)
         else:
             single.append(h)
     order = {q: i for i, q in enumerate(
-        dict.fromkeys(h.split(MULTI_SEP, 1)[0].strip() if MULTI_SEP in h else h
+        dict.fromkeys(_MULTI.split(h, 1)[0] if "|" in h else h
                       for h in rest if h not in free))}  # fmt: skip
     parts = []
+    unanswered = []  # questions nobody answered: left out (a share of nobody), and noted
     for q in single:
-        parts.append(_single_counts(df, q, groups).assign(question=q, kind="single"))
+        if df[q].notna().any():
+            parts.append(_single_counts(df, q, groups).assign(question=q, kind="single"))
+        else:
+            unanswered.append(q)
     for q, cols in multi.items():
-        parts.append(_multi_counts(df, q, cols, groups).assign(question=q, kind="multi"))
+        counts = _multi_counts(df, q, cols, groups)
+        if len(counts) and counts["base"].max() > 0:
+            parts.append(counts.assign(question=q, kind="multi"))
+        else:
+            unanswered.append(q)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS[2:])
     table["q_order"] = table["question"].map(order)
     note = {"respondents": len(df), "format": "one row per respondent",
-            "free_text_questions": len(free), "groups": groups}  # fmt: skip
+            "free_text_questions": len(free), "groups": groups,
+            "unanswered_questions": unanswered}  # fmt: skip
     return table, note
 
 
@@ -237,10 +256,14 @@ def _single_counts(df: pd.DataFrame, q: str, groups: list[str]) -> pd.DataFrame:
 
 def _multi_counts(df: pd.DataFrame, q: str, cols: list[str], groups: list[str]) -> pd.DataFrame:
     cells = df[cols]
-    selected = cells.notna() & ~cells.apply(lambda s: s.str.lower().isin(_NOT_SELECTED))
-    answered = cells.notna().any(axis=1)
+    numbers = cells.apply(pd.to_numeric, errors="coerce")
+    selected = cells.notna() & ~cells.apply(lambda c: c.str.lower().isin(_NOT_SELECTED))
+    selected &= numbers.isna() | (numbers != 0)  # 1/0 and 1.0/0.0 codes
+    # the base: respondents who ticked at least one option, however "not ticked" is written
+    # (blank, 0 or "No"), so two surveys coded differently are compared on the same footing
+    answered = selected.any(axis=1)
     selected = selected[answered].astype("int64")
-    selected.columns = [c.split(MULTI_SEP, 1)[1].strip() for c in cols]
+    selected.columns = [_MULTI.split(c, 1)[1] for c in cols]
     frame = pd.concat([selected, df.loc[answered, groups]], axis=1)
     options = list(selected.columns)
     out = [pd.DataFrame({"answer": options, "count": selected.sum().to_numpy(),
@@ -285,6 +308,26 @@ def _aggregated(df: pd.DataFrame, file: SurveyFile):
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise input_error(path, message, row=i + 2, column=column)
+    total = df[col["answer"]].str.lower().isin(["total", "all", "base", "all respondents"])
+    if total.any():
+        i = int(np.flatnonzero(total.to_numpy())[0])
+        raise input_error(path, f"answer '{df[col['answer']].iloc[i]}' is the base, not an answer: "
+                          "remove the row (the Base column gives it)", row=i + 2,
+                          column=col["answer"])  # fmt: skip
+    if col["percent"] and not col["count"]:
+        written = df[col["percent"]].fillna("")
+        if (count <= base * 0.01 + 1e-9).all() and not written.str.contains("%").any():
+            raise input_error(path, "every percentage is 1 or less: are they fractions (0.465 for "
+                              "46.5%)? Write them as percentages", column=col["percent"])  # fmt: skip
+    if col["group"] and col["group_value"]:
+        g, v = df[col["group"]], df[col["group_value"]]
+        everyone = ["all", "total", ALL.lower()]
+        g_all = g.isna() | g.str.lower().isin(everyone)
+        half = (g_all & v.notna() & ~v.str.lower().isin(everyone)) | (~g_all & v.isna())
+        if half.any():
+            i = int(np.flatnonzero(half.to_numpy())[0])
+            raise input_error(path, "a breakdown needs both its group and its value (or neither, "
+                              "for all respondents)", row=i + 2, column=col["group_value"])  # fmt: skip
     for key in ("question", "answer"):
         blank = df[col[key]].isna()
         if blank.any():
@@ -297,13 +340,15 @@ def _aggregated(df: pd.DataFrame, file: SurveyFile):
     })  # fmt: skip
     table.loc[table["group"].str.lower().isin(["all", "total", ALL.lower()]), ["group", "group_value"]] = ALL  # fmt: skip
     if col["type"]:
-        kind = (
-            df[col["type"]]
-            .str.lower()
-            .str.startswith("multi")
-            .map({True: "multi", False: "single"})
-        )
-        table["kind"] = kind.fillna("single")
+        words = df[col["type"]].str.lower().fillna("")
+        multi = words.str.contains(r"multi|all that apply|several|tick", regex=True)
+        single = words.str.contains(r"single|one|rating|scale", regex=True)
+        odd = ~(multi | single)
+        if odd.any():
+            i = int(np.flatnonzero(odd.to_numpy())[0])
+            raise input_error(path, f"type '{df[col['type']].iloc[i]}' is not single or multi",
+                              row=i + 2, column=col["type"])  # fmt: skip
+        table["kind"] = np.where(multi, "multi", "single")
     else:
         sums = table.groupby(["question", "group", "group_value"])["count"].transform("sum")
         over = (sums > table["base"] * 1.02 + 1).groupby(table["question"]).transform("any")
