@@ -353,3 +353,17 @@ def test_appendix_layouts_with_other_headings_are_read(tmp_path):
     assert sorted(df["period"].unique()) == ["2010", "2011"]
     row = df[(df["indicator"] == "Number of fly tipping incidents") & (df["period"] == "2011")]
     assert row["value"].tolist() == [706.0]
+
+
+def test_stated_differences_are_checked_against_the_values(tmp_path):
+    path = write(tmp_path, "appendix_2011.csv", """
+        Performance indicator,Target,Baseline 2009,2010,2011,Diff.,Diff. to Baseline
+        Number of fly tipping incidents,5% reduction,900,820,706,-100,-194
+        Satisfaction of victims,85%,70%,77.8%,80%,2.2,10
+    """)  # fmt: skip
+    df = read_return(path)
+    latest = df[df["period"] == "2011"].set_index("indicator")["value_check"]
+    assert latest["Number of fly tipping incidents"] == (
+        "stated difference -100 on the previous period, but 706 against 820 is -114"
+    )
+    assert latest["Satisfaction of victims"] is None or pd.isna(latest["Satisfaction of victims"])

@@ -127,14 +127,23 @@ def read_return(
     layout = detect_layout(grid)
     col = {
         k: layout.kinds.index(k)
-        for k in ("indicator", "target", "rag", "comment", "priority")
+        for k in (
+            "indicator",
+            "target",
+            "rag",
+            "comment",
+            "priority",
+            "difference",
+            "difference_baseline",
+        )  # fmt: skip
         if k in layout.kinds
     }
     value_cols = [i for i, k in enumerate(layout.kinds) if k in ("period", "baseline")]
-    latest_col = max(
-        (i for i in value_cols if layout.periods[i].kind != "baseline"),
-        key=lambda i: layout.periods[i].order,
-    )
+    in_order = sorted((i for i in value_cols if layout.periods[i].kind != "baseline"),
+                      key=lambda i: layout.periods[i].order)  # fmt: skip
+    latest_col = in_order[-1]
+    previous_col = in_order[-2] if len(in_order) > 1 else None
+    baseline_col = next((i for i in value_cols if layout.periods[i].kind == "baseline"), None)
 
     def cell(cells: list[str], i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
@@ -200,6 +209,13 @@ def read_return(
         resolved = resolve_target(indicator, target_text, unit, entry)
         published = _normalise_rag(cell(cells, col.get("rag")))
         comment = cell(cells, col.get("comment")) or None
+        stated = [
+            stated_difference(cell(cells, col[k]), parsed[latest_col], parsed.get(ref), what)
+            for k, ref, what in (("difference", previous_col, "the previous period"),
+                                 ("difference_baseline", baseline_col, "the baseline"))
+            if k in col and ref is not None
+        ]  # fmt: skip
+        stated = [c for c in stated if c]
         for i, pv in parsed.items():
             period = layout.periods[i]
             notes = [
@@ -229,7 +245,10 @@ def read_return(
                     "numerator": pv.numerator,
                     "denominator": pv.denominator,
                     "value_note": "; ".join(notes) or None,
-                    "value_check": pv.check,
+                    "value_check": "; ".join(
+                        c for c in [pv.check, *(stated if i == latest_col else [])] if c
+                    )
+                    or None,
                     **resolved,
                     "published_rag": published if i == latest_col else None,
                     "comment": comment,
@@ -240,6 +259,23 @@ def read_return(
                 }
             )
     return _frame(records)
+
+
+def stated_difference(text: str, latest, reference, against: str) -> str | None:
+    """A disagreement between a stated difference ("Diff.": -114) and the values, or None.
+
+    Published appendices get these wrong; the pipeline never uses the stated figure, but says
+    where it differs from what the values give (within the rounding of the stated figure).
+    """
+    stated = parse_value(text)
+    if stated.value is None or latest.value is None or reference is None or reference.value is None:
+        return None
+    actual = latest.value - reference.value
+    decimals = len(stated.text.split(".", 1)[1].rstrip("% ")) if "." in stated.text else 0
+    if abs(actual - stated.value) <= 0.5 * 10**-decimals + 1e-9:
+        return None
+    return (f"stated difference {stated.text.strip()} on {against}, but {latest.text.strip()} "
+            f"against {reference.text.strip()} is {actual:+,.{max(decimals, 0)}f}")  # fmt: skip
 
 
 def _frame(records: list[dict]) -> pd.DataFrame:

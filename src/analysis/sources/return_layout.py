@@ -41,6 +41,18 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # a stated difference: checked against the values (see partner_returns.stated_difference)
+    (
+        "difference_baseline",
+        re.compile(r"^(?:diff\.?|difference)\s+(?:to|from|on|vs\.?)\s+baseline$", re.I),
+    ),
+    (
+        "difference",
+        re.compile(
+            r"^(?:diff\.?|difference|change)(?:\s+(?:to|from|on|vs\.?)\s+(?:previous|last)\s+(?:year|period))?$",
+            re.I,
+        ),
+    ),
     ("target", re.compile(r"^targets?\b.*$", re.I)),
     ("rag", re.compile(r"^(?:rag|rag\s+status|rag\s+rating|status)$", re.I)),
     (
@@ -52,10 +64,7 @@ _COLUMN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "ignore",
         re.compile(
             r"^(?:lead|leads|owner|lead\s+officer|lead\s+agency|responsible(?:\s+officer)?|"
-            r"data\s+source|source|frequency|ref\.?|reference|no\.?|#|id|code|"
-            # a stated difference ("Diff.", "Difference", "Diff. to Baseline"): the pipeline
-            # works out every change itself from the values
-            r"diff\.?|difference|diff\.?\s+(?:to|from|on)\s+(?:baseline|target|previous\s+year))$",
+            r"data\s+source|source|frequency|ref\.?|reference|no\.?|#|id|code)$",
             re.I,
         ),
     ),
@@ -280,7 +289,8 @@ def detect_layout(grid: Grid) -> Layout:
                     row=top_row,
                     column=_col_letter(i),
                 )
-        if kind in ("indicator", "target", "rag", "comment", "priority", "baseline"):
+        if kind in ("indicator", "target", "rag", "comment", "priority", "baseline", "difference",
+                    "difference_baseline"):  # fmt: skip
             if kind in seen:
                 raise input_error(
                     grid.path,
