@@ -367,3 +367,44 @@ def test_stated_differences_are_checked_against_the_values(tmp_path):
         "stated difference -100 on the previous period, but 706 against 820 is -114"
     )
     assert latest["Satisfaction of victims"] is None or pd.isna(latest["Satisfaction of victims"])
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "periods"),
+    [
+        (
+            "Community Safety Partnership performance 2011\n",
+            "appendix.csv",
+            ["2011", "2010/11", "Oct 2010 to Sep 2011"],
+        ),
+        ("", "appendix_2012.csv", ["2012", "2011/12", "Oct 2011 to Sep 2012"]),
+        ("Performance 2012/13\n", "appendix.csv", ["2013", "2012/13", "Oct 2012 to Sep 2013"]),
+    ],
+)
+def test_month_range_columns_take_their_year_from_the_title_or_file_name(tmp_path, title, name,
+                                                                        periods):  # fmt: skip
+    text = title + ("Indicator,Target,Jan \u2013 Dec,Apr - Mar,Oct to Sep\n"
+                    "Number of fly tipping incidents,5% reduction,820,706,690\n")  # fmt: skip
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    df = read_return(path)
+    assert df["period"].tolist() == periods
+    assert df["period_type"].tolist() == ["calendar_year", "financial_year", "twelve_months"]
+
+
+def test_month_ranges_with_no_year_anywhere_are_refused(tmp_path):
+    path = write(tmp_path, "appendix.csv", """
+        Indicator,Target,Jan - Dec
+        Number of fly tipping incidents,5% reduction,820
+    """)  # fmt: skip
+    with pytest.raises(InputDataError, match="names months but no year"):
+        read_return(path)
+
+
+def test_month_ranges_with_their_own_years():
+    from analysis.sources.return_values import parse_period_heading
+
+    assert parse_period_heading("Apr 2023 \u2013 Mar 2024").label == "2023/24"
+    assert parse_period_heading("Jan-Dec 2024").label == "2024"
+    assert parse_period_heading("Oct - Sep 2024").label == "Oct 2023 to Sep 2024"
+    assert parse_period_heading("Jan - Jun") is None  # not twelve months

@@ -327,7 +327,30 @@ def detect_layout(grid: Grid) -> Layout:
     for i, p in list(periods.items()):
         if p.kind == "quarter" and p.end is None and fy is not None:
             periods[i] = p.with_fy(fy)
+    # month ranges without a year ("Jan - Dec"): the year from a title line, else the file name
+    ranges = [i for i, p in periods.items() if p.kind == "range"]
+    if ranges:
+        titles = " ".join(c for _, cells in rows[:header_idx] for c in cells if c)
+        year = _title_year(titles) or _title_year(grid.path.stem.replace("_", " "))
+        if year is None:
+            raise input_error(grid.path, f"column '{names[ranges[0]]}' names months but no year, "
+                              "and neither a title line nor the file name gives one (e.g. "
+                              "'Performance 2011' or appendix_2011.csv)", row=top_row,
+                              column=names[ranges[0]])  # fmt: skip
+        for i in ranges:
+            periods[i] = periods[i].with_end_year(year)
     return Layout(top_row, data_from, names, kinds, periods)
+
+
+def _title_year(text: str) -> int | None:
+    """The year a title names: '2011' ends in 2011; '2011/12' or '2011-12' ends in 2012."""
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?:\s*[/-]\s*(\d{2}|\d{4}))?(?!\d)", text)
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    if end and int(end[-2:]) == (start + 1) % 100:
+        return start + 1
+    return start
 
 
 def read_grid(path: str | Path, *, sheet: str | None = None) -> Grid:

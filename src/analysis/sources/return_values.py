@@ -25,7 +25,8 @@ VALUE_OK, VALUE_MISSING, VALUE_UNREADABLE = "ok", "missing", "not machine-readab
 #: Units of an indicator's figures.
 UNITS: tuple[str, ...] = ("count", "percent")
 #: Kinds of :class:`PeriodHeading`.
-PERIOD_TYPES: tuple[str, ...] = ("quarter", "financial_year", "calendar_year", "baseline")
+PERIOD_TYPES: tuple[str, ...] = ("quarter", "financial_year", "calendar_year", "twelve_months",
+                                 "baseline")  # fmt: skip
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _MISSING_TOKENS = {
@@ -92,6 +93,14 @@ _QUARTER = re.compile(
     re.I,
 )
 _BASELINE = re.compile(r"^baseline\b\s*(?P<rest>.*)$", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: "Jan – Dec", "Apr - Mar", "Oct to Sep 2024", "Apr 2023 – Mar 2024": twelve months named by
+#: their first and last month (appendices give the year in a title line or the file name)
+_MONTH_RANGE = re.compile(
+    rf"^{_MONTH}\s*(?P<y1>(?:19|20)\d{{2}})?\s*(?:-|\u2013|\u2014|to)\s*{_MONTH}\s*(?P<y2>(?:19|20)\d{{2}})?$",
+    re.I,
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -221,6 +230,7 @@ class PeriodHeading:
     end: int | None = None
     fy: int | None = None  # financial year start (FY columns and quarters)
     quarter: int | None = None
+    first_month: int | None = None  # a month range of unknown year: its first month, 1-12
 
     @property
     def order(self) -> int:
@@ -228,6 +238,10 @@ class PeriodHeading:
         if self.end is None:
             return self.quarter or 0
         return self.end * 10 + (0 if self.kind == "quarter" else 1)
+
+    def with_end_year(self, year: int) -> PeriodHeading:
+        """A month range of unknown year placed to end in ``year``."""
+        return month_range_heading(self.first_month or 1, end_year=year)
 
     def with_fy(self, fy: int) -> PeriodHeading:
         """A quarter of unknown year placed in financial year ``fy``."""
@@ -283,6 +297,18 @@ def parse_period_heading(heading: object) -> PeriodHeading | None:
     cleaned = " ".join(_HEADING_NOISE.sub(" ", text).split()).strip(" -:")
     if not cleaned:
         return None
+    rng = _MONTH_RANGE.match(cleaned)
+    if rng:
+        first = _MONTHS.index(rng.group(1).lower()[:3]) + 1
+        last = _MONTHS.index(rng.group(3).lower()[:3]) + 1
+        if last != (first - 2) % 12 + 1:
+            return None  # not twelve months
+        if rng.group("y2"):
+            return month_range_heading(first, end_year=int(rng.group("y2")))
+        if rng.group("y1"):
+            return month_range_heading(first, end_year=int(rng.group("y1")) + (first != 1))
+        return PeriodHeading("range", f"{rng.group(1).title()}-{rng.group(3).title()}",
+                             first_month=first)  # fmt: skip
     q = _QUARTER.match(cleaned)
     if q:
         quarter = int(q.group("q"))
@@ -301,6 +327,21 @@ def parse_period_heading(heading: object) -> PeriodHeading | None:
     if kind == "financial_year":
         return PeriodHeading(kind, fy_label(y), y * 12 + 3, y * 12 + 14, y)
     return PeriodHeading(kind, str(y), y * 12, y * 12 + 11)
+
+
+def month_range_heading(first: int, *, end_year: int) -> PeriodHeading:
+    """Twelve months from month ``first`` (1-12) ending in ``end_year``: Jan-Dec is that calendar
+    year, Apr-Mar the financial year ending then, any other the twelve months ending then."""
+    end = end_year * 12 + (first - 2) % 12
+    start = end - 11
+    if first == 1:
+        return PeriodHeading("calendar_year", str(end_year), start, end)
+    if first == 4:
+        return PeriodHeading("financial_year", fy_label(end_year - 1), start, end, end_year - 1)
+    label = (
+        f"{_MONTHS[start % 12].title()} {start // 12} to {_MONTHS[end % 12].title()} {end // 12}"
+    )
+    return PeriodHeading("twelve_months", label, start, end)
 
 
 def month_text(index: int | None) -> str | None:
