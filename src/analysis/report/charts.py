@@ -308,19 +308,21 @@ def fire_trend_chart(
     activities = list(dict.fromkeys(tidy["activity"]))
     years = tidy.drop_duplicates("year").sort_values("year_start")["year"].tolist()
     n = len(activities)
-    cols = 3 if n > 4 else max(n, 1)
+    # two columns, large type: the image is scaled to the page, so on a 390 px phone a wider
+    # grid of three shrank its labels below reading size
+    cols = 2 if n > 1 else 1
     nrows = int(np.ceil(n / cols)) if n else 1
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.6 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.3 * cols, 2.7 * nrows), squeeze=False)
     parts = []
     for k, activity in enumerate(activities):
         ax = axes[k // cols][k % cols]
         part = tidy[tidy["activity"] == activity].set_index("year").reindex(years)
         vals = part["value"].to_numpy(dtype=float)
         ax.bar(range(len(years)), np.nan_to_num(vals), color="#1d70b8")
-        ax.set_xticks(range(len(years)), years, rotation=45, ha="right", fontsize=7)
-        ax.set_title(activity, fontsize=9)
+        ax.set_xticks(range(len(years)), years, rotation=45, ha="right", fontsize=9)
+        ax.set_title(activity, fontsize=11)
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=9)
         parts.append(
             f"{activity}: "
             + ", ".join(
