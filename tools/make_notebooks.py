@@ -204,8 +204,9 @@ display(Markdown(priorities.priorities_markdown(proposal)))
         "## How the issues were scored\nEach issue is scored 0 to 3 on each criterion that applies to "
         "it (a dash where none does): **volume**, its share of recorded crime and ASB; **trend**, a rise "
         "beyond normal variation scores highest, then a rise three periods running; **peers**, the area's "
-        "rank among the force's authorities; **harm**, a weight agreed by the partnership (with its "
-        "source stated in the register of candidate issues); **public concern**, how high residents "
+        "rank among the force's authorities; **harm**, an indicative weight from the register of "
+        "candidate issues (each with its source; the partnership should replace them with weights it "
+        "agrees); **public concern**, how high residents "
         "ranked the issue among the problems they named in the survey; **partners**, red and amber indicators in the "
         "partners' returns on the theme. The score is the weighted average of the criteria scored."
     ),

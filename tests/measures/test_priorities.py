@@ -135,3 +135,34 @@ def test_the_shipped_register_loads_with_a_source_for_every_weight():
     df = load_candidates(DEFAULT_CANDIDATES)
     assert df["harm_source"].str.len().gt(0).all() and df["harm"].between(0, 3).all()
     assert {"Domestic abuse", "Road safety", "Anti-social behaviour"} <= set(df["candidate"])
+
+
+def test_an_expired_road_target_is_not_a_rising_trend():
+    candidates = pd.DataFrame(
+        [("Road safety", "road_safety", "", "road|ksi", "speed", 3, "test")],
+        columns=["candidate", "kind", "crime_group", "partner_keywords", "public_keywords",
+                 "harm", "harm_source"],
+    )  # fmt: skip
+    road = {"ksi_change_pct": -18.6, "ksi_target": {"on_track": False,
+            "status": "target year 2020 has passed; 48 in 2024 is above the target of 43.3"}}  # fmt: skip
+    (row,) = propose_priorities({"road_safety": road}, candidates)["candidates"]
+    assert row["scores"]["trend"] == 0
+    assert "killed or seriously injured fell 18.6% on the year before" in row["reasons"]
+    live = {"ksi_change_pct": 5.0, "ksi_target": {"on_track": False, "status": "above"}}
+    (row,) = propose_priorities({"road_safety": live}, candidates)["candidates"]
+    assert row["scores"]["trend"] == 3
+
+
+def test_ties_at_the_fifth_place_are_said():
+    from analysis.report.priorities import priorities_markdown
+
+    rows = [("A", 3), ("B", 3), ("C", 3), ("D", 3), ("E", 2), ("F", 2), ("G", 1)]
+    candidates = pd.DataFrame(
+        [(n, "partner_theme", "", n.lower(), "", h, "test") for n, h in rows],
+        columns=["candidate", "kind", "crime_group", "partner_keywords", "public_keywords",
+                 "harm", "harm_source"],
+    )  # fmt: skip
+    indicators = [{"priority": "", "indicator": n.lower(), "rag": "RED"} for n, _ in rows]
+    out = propose_priorities({"performance": {"indicators": indicators}}, candidates)
+    text = priorities_markdown(out)
+    assert "E and F score the same (2.00) for places 5 to 6" in text

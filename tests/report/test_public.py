@@ -48,8 +48,9 @@ def test_the_planted_findings_are_said_in_plain_words(public):
     ) in change
     assert public_sentence({"public": public}) == (
         "In the Residents' survey 2024, 57.7% answered very safe or fairly safe to \"How safe do "
-        "you feel in your local area after dark?\" and the problem named most often was dog "
-        "fouling (55.2%).")  # fmt: skip
+        "you feel in your local area after dark?\" and the problems named most often were dog "
+        "fouling (55.2%), people using or dealing drugs (55.0%) and speeding or careless driving "
+        "(52.1%), level within the survey's margin.")  # fmt: skip
 
 
 def test_no_survey_is_one_plain_sentence():

@@ -287,8 +287,8 @@ def test_no_comparison_uses_the_figures_note_and_flags_gaps():
     ) in summary
     assert not any(" rose " in s or " fell " in s for s in summary)
     assert (
-        "Rates use the ONS mid-2020 population estimate, the latest available (mid-2025 is not in "
-        "the population file), so they will be slightly out if the population has changed since."
+        "Rates use the ONS mid-2020 population estimate, the latest in the data supplied to this "
+        "assessment (not mid-2025), so they will be slightly out if the population has changed since."
     ) in summary
     assert "Of 41 data checks, 2 raised warnings; see the technical appendix." in summary
     assert not any("rated red" in s for s in summary)  # no performance key: nothing said

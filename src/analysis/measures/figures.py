@@ -35,7 +35,8 @@ def comparison_status(months_present: set[str], period: Period) -> dict:
     missing = [m for m in period.months if m not in months_present]
     if not present:
         status = "absent"
-        note = f"No police.uk data for {period.label} is available, so no comparison can be made."
+        note = (f"This assessment was given no police.uk data for {period.label}, so no comparison "
+                "can be made.")  # fmt: skip
     elif missing:
         status = "incomplete"
         note = (
@@ -271,7 +272,7 @@ def peer_comparison(
         "authorities": rows,
         "excluded_no_population": no_pop,
         "excluded_incomplete": incomplete,
-        "rule": f"authorities with at least {min_share:.0%} of the force's rows; rank 1 = highest rate",
+        "rule": "the council areas the force covers; rank 1 = highest rate",
     }
 
 
@@ -430,7 +431,8 @@ def build_figures(
             "note": (
                 f"ONS mid-{population.year} estimate"
                 + (
-                    f"; the latest available, as mid-{population.requested_year} is not in the population file"
+                    f"; the latest in the population data supplied (mid-{population.requested_year} "
+                    "is not in it)"
                     if population.is_latest_earlier
                     else ""
                 )

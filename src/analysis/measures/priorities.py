@@ -10,7 +10,8 @@ is scored 0-3 on each criterion that applies to it:
 * **volume**: its share of all recorded crime and ASB: 20% or more 3, 10% 2, 3% 1, else 0.
 * **trend**: a rise beyond normal variation (Holm-adjusted across groups) 3; rising three
   periods running 2; a rise within normal variation 1; a fall or no change 0. Road safety: KSI
-  casualties above the target trajectory 3, on it but rising 1, else 0.
+  casualties above a live target's trajectory 3, on it but rising 1, else 0; once the target
+  year has passed, rising on the year before 1, else 0.
 * **peers**: the area's rate's rank among the force's authorities, for the crime group or
   ASB (rank 1 = highest rate): in the top third 3, above the middle 2, else 0.
 * **harm**: the register's weight, 0-3, with its source.
@@ -140,11 +141,17 @@ def candidate_scores(figures: Mapping, candidates: pd.DataFrame) -> list[dict]:
                 why.append(words)
         elif c.kind == "road_safety":
             target = road.get("ksi_target") or {}
-            if target.get("on_track") is not None:
-                rising = (road.get("ksi_change_pct") or 0) > 0
+            change = road.get("ksi_change_pct")
+            rising = (change or 0) > 0
+            passed = "has passed" in str(target.get("status") or "")
+            if target.get("on_track") is not None and not passed:
                 s["trend"] = 3 if not target["on_track"] else 1 if rising else 0
                 why.append("killed or seriously injured above the target trajectory"
                            if not target["on_track"] else "on the target trajectory")  # fmt: skip
+            elif change is not None:  # an expired target says nothing about the trend
+                s["trend"] = 1 if rising else 0
+                why.append(f"killed or seriously injured {'rose' if rising else 'fell'} "
+                           f"{abs(change):.1f}% on the year before")  # fmt: skip
         s["public"], words = _public(concerns, c.public_keywords)
         if words:
             why.append(words)

@@ -22,12 +22,12 @@ def wards_markdown(context: dict, measure: str) -> str:
     noun = NOUNS[measure]
     text = (
         f"Counted with the neighbourhoods' own populations, the area's rate is "
-        f"{funnel['area_rate_per_1000']:,.1f} per 1,000 residents (close to, but not exactly, the "
-        "rate on the headline population). Each ward's rate is compared with what that rate would "
-        "give for its population"
+        f"{funnel['area_rate_per_1000']:,.1f} per 1,000 residents. Each ward's rate is compared "
+        "with what that rate would give for its population"
     )
     text += (
-        "; the limits allow for how much the area's wards usually differ, so a ward outside them "
+        "; the limits allow for how much the area's wards usually differ (which is why they are "
+        "almost as wide for large wards as for small ones), so a ward outside them "
         "is unusual, not merely busy."
         if funnel["limits"] != "Poisson"
         else "."

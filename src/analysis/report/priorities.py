@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.priorities import CRITERIA
+from analysis.measures.priorities import CRITERIA, TOP
 from analysis.report.summary import join_names
 
 HEADINGS = {"volume": "Volume", "trend": "Trend", "peers": "Peers", "harm": "Harm",
@@ -52,15 +52,21 @@ def priorities_markdown(priorities: dict) -> str:
     if priorities.get("no_evidence"):
         text += (" Not scored, because this assessment has no data on them beyond their harm "
                  f"weight: {join_names(priorities['no_evidence'])}.")  # fmt: skip
+    scored = [r for r in priorities["candidates"] if r["score"] is not None]
+    if len(scored) > TOP and scored[TOP - 1]["score"] == scored[TOP]["score"]:
+        tied = [r["candidate"] for r in scored if r["score"] == scored[TOP - 1]["score"]]
+        places = [r["rank"] for r in scored if r["candidate"] in tied]
+        text += (f" {join_names(tied)} score the same ({scored[TOP - 1]['score']:.2f}) for places "
+                 f"{min(places)} to {max(places)}: the table breaks the tie by the harm weight, then "
+                 "by name, so the partnership should choose between them.")  # fmt: skip
     if priorities["stable"]:
         text += " The top five stay the same when any one weight is halved or increased by half."
     else:
-        moves = [
-            f"{'halving' if c['factor'] < 1 else 'raising by half'} the weight on "
-            f"{HEADINGS[c['criterion']].lower()} brings in {join_names(c['in'])}"
-            for c in priorities["sensitivity"]
-        ]
-        text += " The top five are sensitive to the weights: " + "; ".join(moves) + "."
+        came_in = sorted({c for s in priorities["sensitivity"] for c in s["in"]})
+        went_out = sorted({c for s in priorities["sensitivity"] for c in s["out"]})
+        text += (" The top five are not robust to the weights: halving or raising any one weight "
+                 f"by half can bring in {join_names(came_in)} in place of "
+                 f"{join_names(went_out)}.")  # fmt: skip
     for k, why in priorities.get("not_scored", {}).items():
         text += f" {HEADINGS[k]} is not scored: {why}."
     return text

@@ -289,9 +289,9 @@ def data_gap_sentences(figures: Mapping) -> list[str]:
     if pop.get("year") is not None and pop.get("requested_year") is not None:
         if pop["year"] < pop["requested_year"]:
             out.append(
-                f"Rates use the ONS mid-{pop['year']} population estimate, the latest available "
-                f"(mid-{pop['requested_year']} is not in the population file), so "
-                "they will be slightly out if the population has changed since."
+                f"Rates use the ONS mid-{pop['year']} population estimate, the latest in the data "
+                f"supplied to this assessment (not mid-{pop['requested_year']}), so they will be "
+                "slightly out if the population has changed since."
             )
     without = [
         (measure, figures[measure]["rows_without_ward"])
@@ -338,8 +338,12 @@ def public_sentence(figures: Mapping) -> str | None:
                      f"\"{low['question']}\"")  # fmt: skip
     concerns = (public.get("concerns") or {}).get("ranked") or []
     if concerns:
-        parts.append(f"the problem named most often was {concerns[0]['answer'].lower()} "
-                     f"({fmt_pct(concerns[0]['share_pct'])})")  # fmt: skip
+        # those whose range reaches the first's: "most often" is not claimed on a chance lead
+        level = [c for c in concerns[:3] if c["hi_pct"] >= concerns[0]["lo_pct"]]
+        named = join_names([f"{c['answer'].lower()} ({fmt_pct(c['share_pct'])})" for c in level])
+        parts.append(f"the problem named most often was {named}" if len(level) == 1 else
+                     f"the problems named most often were {named}, level within the "
+                     "survey's margin")  # fmt: skip
     if not parts:
         return None
     return f"In the {public['survey']}, " + " and ".join(parts) + "."
