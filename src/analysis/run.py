@@ -35,7 +35,7 @@ from analysis.pipeline import (
 )
 from analysis.provenance import manifest, produced_date
 from analysis.report.commentary import commentary_cell_source, commentary_files, load_commentary
-from analysis.report.document import assemble
+from analysis.report.document import assemble, has_data
 from analysis.report.pdf import write_pdf
 from analysis.report.render import (
     provenance_html,
@@ -76,11 +76,21 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         )
 
 
-def _nav(config: AreaConfig, period: Period, current: str, prefix: str = "") -> str:
+def _nav(
+    config: AreaConfig, period: Period, current: str, prefix: str = "", figures: dict | None = None
+) -> str:
+    """The menu: sections without data are left out (their pages only say so)."""
     links = [f'<a href="{prefix}../../index.html">All assessments</a>']
     full = "<strong>Full assessment</strong>" if current == "assessment" else "Full assessment"
     links.append(f'<a href="{prefix}assessment.html">{full}</a>')
     for sid, title, _, _ in SECTIONS:
+        if (
+            figures is not None
+            and sid != "technical"
+            and sid != current
+            and not has_data(sid, figures)
+        ):
+            continue
         label = f"<strong>{title}</strong>" if sid == current else title
         links.append(f'<a href="{sid}.html">{label}</a>')
     return f"{config.name} &middot; {period.label}: " + " ".join(links)
@@ -218,12 +228,13 @@ def _build_period(
                 with_code=with_code,
                 title=f"{title}: {config.name} {period.short_label}"
                 + (" (analyst view)" if with_code else ""),
-                nav_html=_nav(config, period, sid, "../" if with_code else ""),
+                nav_html=_nav(config, period, sid, "../" if with_code else "", figures),
                 banner=banner,
                 # checksums and versions: the technical appendix and the analyst pages only
                 footer_html=footer if with_code or sid == "technical" else short_footer,
             )
-        sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
+        if sid == "technical" or has_data(sid, figures):  # the index links sections with data
+            sections.append({"id": sid, "title": title, "file": f"{sid}.html"})
         executed_sections.append((sid, title, executed))
     public = [s for s in executed_sections if s[0] != "technical"]
     unchecked = [f"{n} (commentary on {dict((a, t) for a, t, _ in executed_sections)[c.section].lower()})"
@@ -239,7 +250,7 @@ def _build_period(
         build / "assessment.html",
         with_code=False,
         title=f"Community Safety Strategic Assessment: {config.name} {period.short_label}",
-        nav_html=_nav(config, period, "assessment"),
+        nav_html=_nav(config, period, "assessment", figures=figures),
         banner=banner,
         footer_html=short_footer,
     )

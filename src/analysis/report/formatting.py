@@ -37,6 +37,8 @@ def plain_table(df: pd.DataFrame):
     return shown.style.set_uuid("plain").hide(axis="index")
 
 
+#: The caption of a wide table, shown only on narrow screens (see the csp template's CSS).
+SCROLL_HINT = "Scroll sideways to see every column"
 _NUMBER_CELL = r"[-+−▲▼◆\s]*(?:\d[\d,]*(?:\.\d+)?%?|n/a|–|)\s*"
 
 
@@ -49,6 +51,8 @@ def reader_table(df: pd.DataFrame, uid: str):
                if shown[c].astype(str).str.fullmatch(_NUMBER_CELL).all()]  # fmt: skip
     words = [c for c in shown.columns if c not in numeric]
     styler = shown.style.hide(axis="index").set_uuid(uid)
+    if len(shown.columns) >= 5:  # wide: on a phone it scrolls sideways, and says so
+        styler = styler.set_caption(SCROLL_HINT)
     if words:
         styler = styler.set_properties(subset=words, **{"text-align": "left"})
     if numeric:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.measures.priorities import CRITERIA, TOP
+from analysis.report.formatting import SCROLL_HINT
 from analysis.report.summary import join_names
 
 HEADINGS = {"volume": "Volume", "trend": "Trend", "peers": "Peers", "harm": "Harm",
@@ -79,6 +80,7 @@ def priorities_styler(priorities: dict):
     return (
         table.style.hide(axis="index")
         .set_uuid("priorities")
+        .set_caption(SCROLL_HINT)
         .set_properties(subset=words, **{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": "text-align: left"}])
     )
