@@ -76,6 +76,7 @@ def write_config(path: Path, area: str, size: Size, data_dir: Path, forces: list
     import yaml
 
     raw = yaml.safe_load((REPO / "config" / "sample.yaml").read_text(encoding="utf-8"))
+    raw.pop("survey", None)  # the benchmark folders hold police.uk data and lookups, no surveys
     raw.update(
         area=area,
         name=f"Sampleton, benchmark: {size.label}",
