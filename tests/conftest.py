@@ -227,3 +227,20 @@ def sample_survey(tmp_path_factory):
     settings = survey_settings(raw, folder)
     table, notes = read_surveys(settings)
     return table, settings, notes, truth, folder
+
+
+def independent_count(lad_codes: set[str]) -> dict[str, int]:
+    """Kent's 2025 rows whose LSOA is in the authorities, counted with the csv module only (no
+    project code), to check the pipeline's counts against."""
+    import csv
+
+    lookup = SHARED_DATA / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv"
+    with open(lookup, encoding="utf-8-sig") as fh:
+        lsoas = {r["LSOA21CD"] for r in csv.DictReader(fh) if r["LAD23CD"] in lad_codes}
+    counts = {"crime": 0, "asb": 0}
+    for path in sorted((SHARED_DATA / "police_uk" / "kent").glob("2025-*-kent-street.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["LSOA code"] in lsoas:
+                    counts["asb" if row["Crime type"] == "Anti-social behaviour" else "crime"] += 1
+    return counts

@@ -3,7 +3,6 @@ and on real Medway data, run through the command line exactly as `make all` runs
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED_DATA, needs_shared_data
+from conftest import REPO, SHARED_DATA, independent_count
 
 pytestmark = pytest.mark.e2e
 
@@ -270,25 +269,11 @@ def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
     assert after == before
 
 
-def _independent_medway_count() -> dict[str, int]:
-    """Count raw 2025 rows whose LSOA is a Medway LSOA, with the csv module only."""
-    with open(SHARED_DATA / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv", encoding="utf-8-sig") as fh:
-        medway = {r["LSOA21CD"] for r in csv.DictReader(fh) if r["LAD23CD"] == "E06000035"}
-    counts = {"crime": 0, "asb": 0}
-    for path in sorted((SHARED_DATA / "police_uk" / "kent").glob("2025-*-kent-street.csv")):
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row["LSOA code"] in medway:
-                    counts["asb" if row["Crime type"] == "Anti-social behaviour" else "crime"] += 1
-    return counts
-
-
-@needs_shared_data()
 def test_medway_2025_matches_an_independent_count(tmp_path):
     result = run_cli(tmp_path, "--area", "medway", "--data-dir", str(SHARED_DATA))
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads((tmp_path / "outputs" / "medway" / "cy2025" / "figures.json").read_text())
-    expected = _independent_medway_count()
+    expected = independent_count({"E06000035"})
     assert expected == {"crime": 25082, "asb": 5507}  # the data README's known facts
     assert figures["crime"]["total"] == expected["crime"]
     assert figures["asb"]["total"] == expected["asb"]

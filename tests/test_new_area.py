@@ -3,27 +3,13 @@ LSOA-code join counts, with their own ward sets and no foreign map."""
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from analysis.errors import PipelineError
 from analysis.new_area import FORCES, area_config, main, write_config
-from conftest import SHARED_DATA, needs_shared_data
+from conftest import SHARED_DATA, independent_count, needs_shared_data
 
 pytestmark = needs_shared_data()
-
-
-def _independent_count(lad_codes: set[str]) -> dict[str, int]:
-    with open(SHARED_DATA / "lookups" / "LSOA21_WD23_LAD23_EW_LU.csv", encoding="utf-8-sig") as fh:
-        lsoas = {r["LSOA21CD"] for r in csv.DictReader(fh) if r["LAD23CD"] in lad_codes}
-    counts = {"crime": 0, "asb": 0}
-    for path in sorted((SHARED_DATA / "police_uk" / "kent").glob("2025-*-kent-street.csv")):
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row["LSOA code"] in lsoas:
-                    counts["asb" if row["Crime type"] == "Anti-social behaviour" else "crime"] += 1
-    return counts
 
 
 @pytest.mark.parametrize(
@@ -62,7 +48,7 @@ def test_written_configurations_run_and_count_exactly(tmp_path, query):
     figures = pipeline.prepare_period(
         config, data, period, tmp_path / "work", tmp_path / "processed"
     )
-    expected = _independent_count(set(config.local_authority_codes))
+    expected = independent_count(set(config.local_authority_codes))
     assert (figures["crime"]["total"], figures["asb"]["total"]) == (
         expected["crime"],
         expected["asb"],

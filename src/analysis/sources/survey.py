@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +50,6 @@ ALL = "All respondents"
 COLUMNS = ["survey", "fieldwork", "question", "kind", "answer", "group", "group_value",
            "count", "base", "q_order", "source_file"]  # fmt: skip
 SETTINGS = {"files", "min_base", "groups", "concerns", "free_text"}
-MULTI_SEP = " | "
 _MULTI = re.compile(r"\s*\|\s*")
 _ID = re.compile(
     r"^(?:(?:unique\s+)?(?:respondent|response|record)?[ _]?(?:id|number|no\.?)|unique\s+response\s+id)$",
@@ -89,7 +88,6 @@ class SurveySettings:
     groups: tuple[str, ...] = ()
     concerns: str | None = None
     free_text: tuple[str, ...] = ()
-    notes: list = field(default_factory=list)
 
 
 def survey_settings(raw: Mapping | None, data_dir: Path) -> SurveySettings | None:
