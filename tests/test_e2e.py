@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED_DATA, independent_count
+from conftest import REPO, SHARED_DATA, independent_count, needs_shared_data
 
 pytestmark = pytest.mark.e2e
 
@@ -269,6 +269,7 @@ def test_failed_run_leaves_previous_outputs_untouched(sample_run, tmp_path):
     assert after == before
 
 
+@needs_shared_data()
 def test_medway_2025_matches_an_independent_count(tmp_path):
     result = run_cli(tmp_path, "--area", "medway", "--data-dir", str(SHARED_DATA))
     assert result.returncode == 0, result.stderr[-3000:]
